@@ -1,0 +1,42 @@
+// "The probe could not run" — as opposed to a diagnosis, which is a scenario, never an error.
+// The CLI maps every code to exit status 2 and one line on stderr.
+
+export type ProbeErrorCode =
+  | 'BAD_ARGUMENT'
+  | 'KUBECONFIG_UNREADABLE'
+  | 'BODY_UNREADABLE'
+  | 'SANDBOX_FAILED'
+  | 'ABORTED';
+
+export class ProbeError extends Error {
+  constructor(
+    readonly code: ProbeErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ProbeError';
+  }
+
+  static is(e: unknown, code?: ProbeErrorCode): e is ProbeError {
+    return e instanceof ProbeError && (code === undefined || e.code === code);
+  }
+}
+
+/** A short, single-line description of any thrown value, safe to show to a user. */
+export function describeError(e: unknown): string {
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    const cause = (e as { cause?: unknown }).cause;
+    let text = e.message || e.name;
+    if (cause instanceof Error && cause.message && !text.includes(cause.message)) text += `: ${cause.message}`;
+    else if (typeof code === 'string' && !text.includes(code)) text += ` (${code})`;
+    return oneLine(text);
+  }
+  return oneLine(String(e));
+}
+
+export function oneLine(text: string, max = 300): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}

@@ -1,0 +1,58 @@
+// Which pods belong to the job. Job ids are substrings of each other (`1-3`, `11-3`, `1-30`), so a
+// pod matches only when the id stands as a whole token in a name pattern or equals a label value.
+import type { MatchRules } from './options';
+import type { PodRole } from './model';
+
+export interface PodMatch {
+  role: PodRole;
+  matchedBy: string[];
+}
+
+export interface PodIdentity {
+  name: string;
+  labels: Record<string, string>;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Compiles a pattern such as `grpc-job-{id}-{suffix}` into an anchored regular expression. */
+export function namePatternToRegExp(pattern: string, jobId: string, suffixPattern: string): RegExp {
+  const source = pattern
+    .split(/(\{id\}|\{suffix\})/)
+    .map((part) => (part === '{id}' ? escapeRegExp(jobId) : part === '{suffix}' ? `(?:${suffixPattern})` : escapeRegExp(part)))
+    .join('');
+  return new RegExp(`^${source}$`);
+}
+
+function parseLabelRule(rule: string, jobId: string): { key: string; value: string } | null {
+  const eq = rule.indexOf('=');
+  if (eq <= 0) return null;
+  return { key: rule.slice(0, eq).trim(), value: rule.slice(eq + 1).trim().split('{id}').join(jobId) };
+}
+
+function matchReasons(pod: PodIdentity, jobId: string, labelRules: string[], nameRules: string[], suffix: string): string[] {
+  const reasons: string[] = [];
+  for (const rule of labelRules) {
+    const parsed = parseLabelRule(rule, jobId);
+    if (parsed && pod.labels[parsed.key] === parsed.value) reasons.push(`label:${parsed.key}=${parsed.value}`);
+  }
+  for (const pattern of nameRules) {
+    if (namePatternToRegExp(pattern, jobId, suffix).test(pod.name)) reasons.push(`name:${pattern}`);
+  }
+  return reasons;
+}
+
+/** Returns how the pod relates to the job, or null when it does not. Primary wins over related. */
+export function matchPod(pod: PodIdentity, jobId: string, rules: MatchRules): PodMatch | null {
+  const primary = matchReasons(pod, jobId, rules.primaryLabels, rules.primaryNames, rules.suffixPattern);
+  if (primary.length > 0) return { role: 'primary', matchedBy: primary };
+  const related = matchReasons(pod, jobId, rules.relatedLabels, rules.relatedNames, rules.suffixPattern);
+  if (related.length > 0) return { role: 'related', matchedBy: related };
+  return null;
+}
+
+/** The Kubernetes Job names that belong to the job: the primary one first. */
+export function jobNamesFor(jobId: string, rules: MatchRules): { primary: string; related: string[] } {
+  const fill = (p: string) => p.split('{id}').join(jobId);
+  return { primary: fill(rules.jobName), related: rules.relatedJobNames.map(fill) };
+}
