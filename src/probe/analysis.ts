@@ -1,0 +1,208 @@
+// The timeline, read once: timings, the job's pods and their histories, events, attempts.
+// Pure: the same observations always give the same analysis.
+import type {
+  BrokerAccess,
+  ClusterAccess,
+  JobSnapshot,
+  MetadataAttempt,
+  Observation,
+  PodSnapshot,
+  ProbeEndReason,
+  QueueState,
+  ReportEvent,
+  ReportPod,
+  Timings,
+} from './model';
+import type { MatchRules } from './options';
+import { jobNamesFor, matchPod } from './matching';
+import { isScheduled, isRunning, podReason } from './podState';
+import { isReadyStatus } from './backend/responseText';
+
+export interface AnalysedPod extends ReportPod {
+  /** The last snapshot seen: containers, conditions, status reason. */
+  latest: PodSnapshot;
+  scheduledMs: number | null;
+  runningMs: number | null;
+  readyMs: number | null;
+}
+
+export interface Analysis {
+  startedAt: string;
+  jobId: string | null;
+  configure: { url: string | null; atMs: number | null; status: number | null; error: string | null };
+  timings: Timings;
+  pods: AnalysedPod[];
+  primary: AnalysedPod | null;
+  job: JobSnapshot | null;
+  events: ReportEvent[];
+  metadataAttempts: MetadataAttempt[];
+  queue: QueueState | null;
+  /** The last word on cluster access, and whether it was ever watched during the run. */
+  cluster: { last: ClusterAccess | null; everWatching: boolean };
+  /** Null when no broker was given to watch. */
+  broker: BrokerAccess | null;
+  end: { reason: ProbeEndReason | null; atMs: number | null };
+}
+
+export function byTime(observations: readonly Observation[]): Observation[] {
+  return observations.map((o, i) => ({ o, i })).sort((a, b) => a.o.atMs - b.o.atMs || a.i - b.i).map(({ o }) => o);
+}
+
+function emptyTimings(): Timings {
+  return {
+    configureMs: null,
+    jobCreatedMs: null,
+    podCreatedMs: null,
+    podScheduledMs: null,
+    podRunningMs: null,
+    podReadyMs: null,
+    queueCreatedMs: null,
+    consumerAttachedMs: null,
+    consumerReadyMs: null,
+  };
+}
+
+function trackPod(pods: Map<string, AnalysedPod>, obs: { atMs: number; pod: PodSnapshot }, jobId: string, rules: MatchRules) {
+  const { pod, atMs } = obs;
+  const match = matchPod(pod, jobId, rules);
+  const existing = pods.get(pod.uid);
+  if (!match && !existing) return;
+  const reason = podReason(pod);
+  const entry: AnalysedPod = existing ?? {
+    name: pod.name,
+    namespace: pod.namespace,
+    role: match!.role,
+    matchedBy: match!.matchedBy,
+    phase: pod.phase,
+    ready: pod.ready,
+    restartCount: pod.restartCount,
+    node: pod.node,
+    labels: pod.labels,
+    reason,
+    firstSeenMs: atMs,
+    history: [],
+    latest: pod,
+    scheduledMs: null,
+    runningMs: null,
+    readyMs: null,
+  };
+  if (match) {
+    entry.role = match.role;
+    entry.matchedBy = [...new Set([...entry.matchedBy, ...match.matchedBy])];
+  }
+  const last = entry.history[entry.history.length - 1];
+  const phase = pod.deleted ? (last?.phase ?? pod.phase) : pod.phase;
+  if (!last || last.phase !== phase || last.ready !== pod.ready || last.reason !== reason) {
+    entry.history.push({ atMs, phase, ready: pod.ready, reason });
+  }
+  Object.assign(entry, {
+    phase,
+    ready: pod.ready,
+    restartCount: pod.deleted ? entry.restartCount : pod.restartCount,
+    node: pod.node ?? entry.node,
+    labels: pod.deleted ? entry.labels : pod.labels,
+    reason,
+    latest: pod,
+  });
+  if (!pod.deleted) {
+    entry.scheduledMs ??= isScheduled(pod) ? atMs : null;
+    entry.runningMs ??= isRunning(pod) ? atMs : null;
+    entry.readyMs ??= pod.ready ? atMs : null;
+  }
+  pods.set(pod.uid, entry);
+}
+
+export function analyse(observations: readonly Observation[], rules: MatchRules): Analysis {
+  const ordered = byTime(observations);
+  const answered = ordered.find((o) => o.kind === 'configure.answered');
+  const jobId = answered?.kind === 'configure.answered' ? answered.jobId : null;
+  const sent = ordered.find((o) => o.kind === 'configure.sent');
+  const started = ordered.find((o) => o.kind === 'probe.started');
+  const timings = emptyTimings();
+  const pods = new Map<string, AnalysedPod>();
+  const events: ReportEvent[] = [];
+  const metadataAttempts: MetadataAttempt[] = [];
+  let job: JobSnapshot | null = null;
+  let queue: QueueState | null = null;
+  let lastAccess: ClusterAccess | null = null;
+  let everWatching = false;
+  let broker: BrokerAccess | null = null;
+  let end: Analysis['end'] = { reason: null, atMs: null };
+  const jobNames = jobId ? jobNamesFor(jobId, rules) : null;
+
+  for (const o of ordered) {
+    switch (o.kind) {
+      case 'configure.answered':
+        if (o.status !== null) timings.configureMs = o.atMs;
+        break;
+      case 'metadata.attempt':
+        metadataAttempts.push({ atMs: o.atMs, status: o.status, error: o.error });
+        if (timings.consumerReadyMs === null && isReadyStatus(o.status)) timings.consumerReadyMs = o.atMs;
+        break;
+      case 'cluster.access':
+        lastAccess = o.access;
+        if (o.access.state === 'watching') everWatching = true;
+        break;
+      case 'pod.changed':
+        if (jobId) trackPod(pods, o, jobId, rules);
+        break;
+      case 'job.changed':
+        if (jobNames && o.job.name === jobNames.primary) {
+          job = o.job;
+          timings.jobCreatedMs ??= o.atMs;
+        }
+        break;
+      case 'event.seen':
+        events.push({ atMs: o.atMs, type: o.event.type, reason: o.event.reason, object: o.event.object, message: o.event.message });
+        break;
+      case 'queue.changed':
+        // firstSeenMs is the time of the first observation, whatever the monitor put there.
+        queue = { ...o.queue, firstSeenMs: (queue as QueueState | null)?.firstSeenMs ?? o.atMs };
+        timings.queueCreatedMs ??= o.atMs;
+        if (timings.consumerAttachedMs === null && (o.queue.consumers ?? 0) > 0) timings.consumerAttachedMs = o.atMs;
+        break;
+      case 'broker.access':
+        broker = o.access;
+        break;
+      case 'probe.ended':
+        end = { reason: o.reason, atMs: o.atMs };
+        break;
+      default:
+        break;
+    }
+  }
+
+  const all = [...pods.values()];
+  const primaries = all.filter((p) => p.role === 'primary').sort((a, b) => a.firstSeenMs - b.firstSeenMs);
+  const related = all.filter((p) => p.role === 'related').sort((a, b) => a.firstSeenMs - b.firstSeenMs);
+  const primary = primaries[0] ?? null;
+  if (primary) {
+    timings.podCreatedMs = primary.firstSeenMs;
+    timings.podScheduledMs = primary.scheduledMs;
+    timings.podRunningMs = primary.runningMs;
+    timings.podReadyMs = primary.readyMs;
+  }
+  const ordering = (p: AnalysedPod): ReportPod['role'] => (p === primary ? 'primary' : 'related');
+  const reportPods = [...primaries, ...related].map((p) => ({ ...p, role: ordering(p) }));
+
+  return {
+    startedAt: started?.kind === 'probe.started' ? started.wallClock : new Date(0).toISOString(),
+    jobId,
+    configure: {
+      url: sent?.kind === 'configure.sent' ? sent.url : null,
+      atMs: answered?.atMs ?? null,
+      status: answered?.kind === 'configure.answered' ? answered.status : null,
+      error: answered?.kind === 'configure.answered' ? answered.error : null,
+    },
+    timings,
+    pods: reportPods,
+    primary: reportPods[0] && primary ? reportPods[0] : null,
+    job,
+    events,
+    metadataAttempts,
+    queue,
+    cluster: { last: lastAccess, everWatching },
+    broker,
+    end,
+  };
+}

@@ -1,0 +1,200 @@
+// Small helpers shared by every renderer, so the text, Markdown and JUnit outputs can never disagree on
+// how a time, a gap between milestones or a run of metadata attempts is described.
+
+import { TIMING_KEYS } from '../model';
+import type { MetadataAttempt, Report, TimingKey, Timings } from '../model';
+
+/** Shown wherever a time was never observed. */
+export const NEVER = '—';
+
+/** `1234` → `1.234s`; `null` (never observed) → `—`. */
+export function formatSeconds(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return NEVER;
+  return `${seconds3(ms)}s`;
+}
+
+/** Three decimals, without the `-0.000` that rounding a tiny negative time would print. */
+function seconds3(ms: number): string {
+  const text = (ms / 1000).toFixed(3);
+  return text === '-0.000' ? '0.000' : text;
+}
+
+/** Fixed-width time stamp for line-oriented logs: `[  0.231s]`, so columns line up until 999 s. */
+export function formatStamp(ms: number): string {
+  return `[${seconds3(ms).padStart(7)}s]`;
+}
+
+export const TIMING_LABELS: Record<TimingKey, string> = {
+  configureMs: 'configure answered',
+  jobCreatedMs: 'job created',
+  podCreatedMs: 'pod created',
+  podScheduledMs: 'pod scheduled',
+  podRunningMs: 'pod running',
+  podReadyMs: 'pod ready',
+  queueCreatedMs: 'queue created',
+  consumerAttachedMs: 'consumer attached',
+  consumerReadyMs: 'consumer ready',
+};
+
+/** The chain of milestones a job walks through; the queue milestones are left out because they run
+ *  beside the pod's start rather than after it, so a gap to them would mislead. */
+export const MILESTONE_SPANS: readonly { label: string; from: TimingKey; to: TimingKey }[] = [
+  { label: 'configure → job', from: 'configureMs', to: 'jobCreatedMs' },
+  { label: 'job → pod created', from: 'jobCreatedMs', to: 'podCreatedMs' },
+  { label: 'created → scheduled', from: 'podCreatedMs', to: 'podScheduledMs' },
+  { label: 'scheduled → running', from: 'podScheduledMs', to: 'podRunningMs' },
+  { label: 'running → ready', from: 'podRunningMs', to: 'podReadyMs' },
+  { label: 'pod ready → consumer ready', from: 'podReadyMs', to: 'consumerReadyMs' },
+];
+
+export interface MilestoneDuration {
+  label: string;
+  from: TimingKey;
+  to: TimingKey;
+  /** `null` when either end was never observed. */
+  ms: number | null;
+}
+
+export function milestoneDurations(timings: Timings): MilestoneDuration[] {
+  return MILESTONE_SPANS.map((s) => {
+    const a = timings[s.from];
+    const b = timings[s.to];
+    return { ...s, ms: a !== null && b !== null ? b - a : null };
+  });
+}
+
+/** The span that took longest, i.e. where the time went; `null` when no span could be measured. */
+export function biggestGap(durations: readonly MilestoneDuration[]): MilestoneDuration | null {
+  let best: MilestoneDuration | null = null;
+  for (const d of durations) if (d.ms !== null && (best === null || d.ms > (best.ms ?? -Infinity))) best = d;
+  return best;
+}
+
+/** The last milestone of the chain that was reached and the first one that never was, when the chain
+ *  broke before the consumer became ready; this names the stage a stuck job is stuck in. */
+export function stalledAfter(timings: Timings): { reached: TimingKey | null; missing: TimingKey } | null {
+  if (timings.consumerReadyMs !== null) return null;
+  const chain: TimingKey[] = [MILESTONE_SPANS[0]!.from, ...MILESTONE_SPANS.map((s) => s.to)];
+  let reached: TimingKey | null = null;
+  for (const key of chain) {
+    if (timings[key] === null) return { reached, missing: key };
+    reached = key;
+  }
+  return null;
+}
+
+/** Each timing with the delta from the previous *observed* milestone in contract order. */
+export function timingRows(timings: Timings): { key: TimingKey; ms: number | null; deltaMs: number | null }[] {
+  let previous: number | null = null;
+  return TIMING_KEYS.map((key) => {
+    const ms = timings[key];
+    const deltaMs = ms !== null && previous !== null ? ms - previous : null;
+    if (ms !== null) previous = ms;
+    return { key, ms, deltaMs };
+  });
+}
+
+/** One sentence naming where the time went: the longest measured span, or, when the chain broke,
+ *  the open wait after the last milestone reached if that wait was longer (it usually is). */
+export function whereTimeWent(report: Report): string {
+  const t = report.timings;
+  const gap = biggestGap(milestoneDurations(t));
+  const stall = stalledAfter(t);
+  if (stall && stall.reached !== null) {
+    const since = t[stall.reached]!;
+    const waited = reportSpanMs(report) - since;
+    if (!gap || waited > (gap.ms ?? 0)) {
+      return `waiting for ${TIMING_LABELS[stall.missing]}: still not observed ${formatSeconds(waited)} after ${TIMING_LABELS[stall.reached]}.`;
+    }
+  }
+  if (!gap || gap.ms === null) return 'no two consecutive milestones were observed.';
+  const total = t.consumerReadyMs;
+  const share = total !== null && total > 0 ? ` (${Math.round((gap.ms / total) * 100)}% of the time to consumer ready)` : '';
+  return `${gap.label} took ${formatSeconds(gap.ms)}${share}.`;
+}
+
+/** A run of consecutive metadata attempts with the same outcome. */
+export interface AttemptRun {
+  status: number | null;
+  error: string | null;
+  count: number;
+  firstMs: number;
+  lastMs: number;
+}
+
+export function foldAttempts(attempts: readonly MetadataAttempt[]): AttemptRun[] {
+  const runs: AttemptRun[] = [];
+  for (const a of attempts) {
+    const last = runs[runs.length - 1];
+    if (last && last.status === a.status && last.error === a.error) {
+      last.count += 1;
+      last.lastMs = a.atMs;
+    } else {
+      runs.push({ status: a.status, error: a.error, count: 1, firstMs: a.atMs, lastMs: a.atMs });
+    }
+  }
+  return runs;
+}
+
+const OUTCOME_MAX = 100;
+
+/** `404 Invalid job_id`, `200`, `no response (ECONNREFUSED)`; long backend bodies are cut. */
+export function describeOutcome(status: number | null, error: string | null): string {
+  const err = error === null ? '' : truncate(oneLine(error), OUTCOME_MAX);
+  if (status === null) return err ? `no response (${err})` : 'no response';
+  return err ? `${status} ${err}` : String(status);
+}
+
+/** `404 Invalid job_id × 23 (0.412s–2.611s)`; `escape` lets Markdown neutralise the backend's text. */
+export function formatRun(run: AttemptRun, escape: (s: string) => string = (s) => s): string {
+  const span = run.count > 1 ? `${formatSeconds(run.firstMs)}–${formatSeconds(run.lastMs)}` : formatSeconds(run.firstMs);
+  return `${escape(describeOutcome(run.status, run.error))} × ${run.count} (${span})`;
+}
+
+/** `Pending (Unschedulable)`, `Running (ready)`: one wording for pod states in every output. */
+export function podState(phase: string, ready: boolean, reason: string | null): string {
+  const extras = [ready ? 'ready' : null, reason].filter((x): x is string => !!x);
+  return extras.length ? `${phase} (${extras.join(', ')})` : phase;
+}
+
+/** The latest instant the report knows about; stands in for "how long the probe ran". */
+export function reportSpanMs(report: Report): number {
+  const times: number[] = [
+    ...Object.values(report.timings).filter((v): v is number => v !== null),
+    ...report.metadataAttempts.map((a) => a.atMs),
+    ...report.events.map((e) => e.atMs),
+    ...report.pods.flatMap((p) => [p.firstSeenMs, ...p.history.map((h) => h.atMs)]),
+  ].filter((t) => Number.isFinite(t));
+  return times.length ? Math.max(...times) : 0;
+}
+
+/** Cluster and backend strings may hold newlines or terminal escapes: one line, no control chars. */
+export function oneLine(s: string): string {
+  return s.replace(/\r\n|[\r\n\t\u2028\u2029]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+}
+
+export function truncate(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** Greedy word wrap; words longer than the width are hard-split so nothing runs off a terminal. */
+export function wrap(text: string, width: number, indent = ''): string[] {
+  const room = Math.max(10, width - indent.length);
+  const lines: string[] = [];
+  let line = '';
+  const flush = () => {
+    if (line) lines.push(line);
+    line = '';
+  };
+  for (let word of oneLine(text).split(' ').filter(Boolean)) {
+    while (word.length > room) {
+      flush();
+      lines.push(word.slice(0, room));
+      word = word.slice(room);
+    }
+    if (line && line.length + 1 + word.length > room) flush();
+    line = line ? `${line} ${word}` : word;
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines.map((l) => indent + l);
+}

@@ -1,0 +1,198 @@
+// The live log while a probe runs. It must stay readable at 10 metadata polls a second and a watch
+// that re-sends unchanged pods, so it prints changes, not observations: one line per visible pod
+// change, metadata outcomes only when they change (plus a heartbeat), each Kubernetes event once.
+
+import type { JobSnapshot, Observation, PodRole, PodSnapshot } from '../model';
+import { describeOutcome, formatSeconds, formatStamp, oneLine, podState } from './format';
+
+export interface LiveTextOptions {
+  /** The engine's matching decides roles; without it, the cleanup Job's pods are taken as related. */
+  roleOf?: (pod: PodSnapshot) => PodRole;
+  /** How often an unchanged metadata outcome is restated (default 5 s). */
+  heartbeatMs?: number;
+}
+
+/** Normal events worth a line; the rest (e.g. SandboxChanged noise) would drown the story. */
+const NORMAL_REASONS = new Set(['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started', 'SuccessfulCreate', 'Killing']);
+
+const defaultRole = (pod: PodSnapshot): PodRole => (pod.name.startsWith('cleanup-') ? 'related' : 'primary');
+
+interface PodSeen {
+  phase: string;
+  ready: boolean;
+  restartCount: number;
+  reason: string | null;
+  deleted: boolean;
+}
+
+/** Returns the sink for observations; `write` receives single lines without a trailing newline. */
+export function createLiveTextLog(
+  write: (line: string) => void,
+  opts: LiveTextOptions = {},
+): (obs: Observation) => void {
+  const roleOf = opts.roleOf ?? defaultRole;
+  const heartbeatMs = opts.heartbeatMs ?? 5_000;
+  const pods = new Map<string, PodSeen>();
+  const jobs = new Map<string, string>();
+  const events = new Set<string>();
+  const queues = new Map<string, number | null>();
+  let configurePath = '';
+  const meta = { count: 0, outcome: null as string | null, lastLineMs: 0 };
+
+  const emit = (atMs: number, text: string) => write(`${formatStamp(atMs)} ${text}`);
+
+  return (obs) => {
+    switch (obs.kind) {
+      case 'probe.started':
+        emit(obs.atMs, `START  probe started at ${oneLine(obs.wallClock)}${obs.jobIdHint ? ` (job ${oneLine(obs.jobIdHint)})` : ''}`);
+        return;
+      case 'configure.sent':
+        configurePath = pathOf(obs.url);
+        emit(obs.atMs, `STEP 1  POST ${redactUrl(obs.url)}`);
+        return;
+      case 'configure.answered': {
+        const status = obs.status === null ? 'no response' : String(obs.status);
+        const tail = obs.jobId !== null ? `job_id=${oneLine(obs.jobId)}` : `no job_id${obs.error ? `: ${oneLine(obs.error)}` : ''}`;
+        emit(obs.atMs, `STEP 1  POST ${configurePath || 'configure'} → ${status}, ${tail}`);
+        return;
+      }
+      case 'metadata.attempt': {
+        meta.count += 1;
+        const outcome = describeOutcome(obs.status, obs.error);
+        if (meta.count === 1) {
+          emit(obs.atMs, `STEP 2  metadata attempt 1 → ${outcome}`);
+        } else if (outcome !== meta.outcome) {
+          emit(obs.atMs, `METADATA attempt ${meta.count} → ${outcome} (was ${meta.outcome})`);
+        } else if (obs.atMs - meta.lastLineMs >= heartbeatMs) {
+          emit(obs.atMs, `METADATA still waiting: ${meta.count} attempts, last ${outcome}`);
+        } else {
+          meta.outcome = outcome;
+          return;
+        }
+        meta.outcome = outcome;
+        meta.lastLineMs = obs.atMs;
+        return;
+      }
+      case 'cluster.access': {
+        const a = obs.access;
+        if (a.state === 'watching') {
+          const ctx = a.context ? `, context ${oneLine(a.context)}` : '';
+          emit(obs.atMs, `CLUSTER watching namespace ${oneLine(a.namespace)} on ${redactUrl(a.server)}${ctx}`);
+        } else {
+          emit(obs.atMs, `CLUSTER unavailable (${a.code}): ${oneLine(a.reason)}`);
+        }
+        return;
+      }
+      case 'pod.changed': {
+        const line = podLine(obs.pod, pods, roleOf);
+        if (line) emit(obs.atMs, line);
+        return;
+      }
+      case 'job.changed': {
+        const summary = jobSummary(obs.job);
+        const key = obs.job.uid || obs.job.name;
+        const before = jobs.get(key);
+        jobs.set(key, summary);
+        if (before === undefined) emit(obs.atMs, `JOB ${oneLine(obs.job.name)} created (${summary})`);
+        else if (before !== summary) emit(obs.atMs, `JOB ${oneLine(obs.job.name)} ${summary}`);
+        return;
+      }
+      case 'event.seen': {
+        const e = obs.event;
+        if (e.type !== 'Warning' && !NORMAL_REASONS.has(e.reason)) return;
+        // The API re-sends an event with a higher count each time it recurs; one line is enough.
+        const key = `${e.type}\u0000${e.reason}\u0000${e.object}\u0000${e.message}`;
+        if (events.has(key)) return;
+        events.add(key);
+        emit(obs.atMs, `EVENT ${oneLine(e.type)} ${oneLine(e.reason)} ${oneLine(e.object)}: ${oneLine(e.message)}`);
+        return;
+      }
+      case 'queue.changed': {
+        const q = obs.queue;
+        const consumers = q.consumers ?? null;
+        if (!queues.has(q.name)) emit(obs.atMs, `QUEUE ${oneLine(q.name)} appeared (consumers ${consumers ?? '?'}, via ${oneLine(q.source)})`);
+        else if (queues.get(q.name) !== consumers) emit(obs.atMs, `QUEUE ${oneLine(q.name)} consumers ${queues.get(q.name) ?? '?'} → ${consumers ?? '?'}`);
+        queues.set(q.name, consumers);
+        return;
+      }
+      case 'probe.ended': {
+        const last = meta.outcome ? `, last ${meta.outcome}` : '';
+        const attempts = `${meta.count} metadata attempts${last}`;
+        const how = {
+          consumer_ready: `consumer ready after ${formatSeconds(obs.atMs)}`,
+          timeout: `timed out after ${formatSeconds(obs.atMs)}, consumer never ready`,
+          aborted: `stopped after ${formatSeconds(obs.atMs)}`,
+          configure_failed: 'configure failed, nothing to wait for',
+        }[obs.reason];
+        emit(obs.atMs, `END  ${how} (${attempts})`);
+        return;
+      }
+    }
+  };
+}
+
+function podLine(pod: PodSnapshot, seen: Map<string, PodSeen>, roleOf: (p: PodSnapshot) => PodRole): string | null {
+  const key = pod.uid || pod.name;
+  const before = seen.get(key);
+  const now: PodSeen = {
+    phase: pod.phase,
+    ready: pod.ready,
+    restartCount: pod.restartCount,
+    reason: podReason(pod),
+    deleted: pod.deleted,
+  };
+  seen.set(key, now);
+  if (
+    before &&
+    before.phase === now.phase &&
+    before.ready === now.ready &&
+    before.restartCount === now.restartCount &&
+    before.reason === now.reason &&
+    before.deleted === now.deleted
+  ) {
+    return null;
+  }
+  const state = podState(now.phase, now.ready, now.reason);
+  let change: string;
+  if (!before) change = `${state} (new)`;
+  else if (now.deleted && !before.deleted) change = `${state} (deleted)`;
+  else change = `${podState(before.phase, before.ready, before.reason)} → ${state}`;
+  const restarts = now.restartCount > 0 ? `, restarts ${now.restartCount}` : '';
+  const role = roleOf(pod) === 'related' ? ' (related)' : '';
+  return oneLine(`POD ${pod.name}${role}  ${change}${restarts}`);
+}
+
+/** What a person would call "why": a waiting/terminated container reason, else an unmet condition. */
+function podReason(pod: PodSnapshot): string | null {
+  for (const c of pod.containers) if (c.state !== 'running' && c.reason) return c.reason;
+  for (const c of pod.conditions) if (c.status === 'False' && c.reason) return c.reason;
+  return null;
+}
+
+function jobSummary(job: JobSnapshot): string {
+  const done = job.conditions.filter((c) => c.status === 'True').map((c) => (c.reason ? `${c.type}: ${c.reason}` : c.type));
+  const counts = `active ${job.active}, succeeded ${job.succeeded}, failed ${job.failed}`;
+  return oneLine(done.length ? `${counts}; ${done.join(', ')}` : counts);
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return oneLine(url);
+  }
+}
+
+/** A URL may carry `user:password@`; a log line is no place for it. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username || u.password) {
+      u.username = '***';
+      u.password = '';
+    }
+    return oneLine(u.toString());
+  } catch {
+    return oneLine(url);
+  }
+}

@@ -1,0 +1,127 @@
+// The report as Markdown, for PR comments, CI summaries and tickets. Every string that comes from the
+// cluster or the backend goes through `md()`, because a pod label or an error body is attacker-shaped
+// text: it must not break a table, open a link, embed an image or smuggle HTML into a rendered page.
+
+import type { Report, ReportPod } from '../model';
+import {
+  NEVER,
+  TIMING_LABELS,
+  foldAttempts,
+  formatRun,
+  formatSeconds,
+  oneLine,
+  podState,
+  timingRows,
+  whereTimeWent,
+} from './format';
+
+export function renderMarkdown(report: Report): string {
+  const s = report.scenario;
+  const out: string[] = [
+    `## Consumer Probe: ${md(s.title)} (${md(s.id)}) **${s.severity.toUpperCase()}**`,
+    '',
+    `Job ${report.jobId === null ? '*none*' : md(report.jobId)} · started ${md(report.startedAt)} · consumer ready ` +
+      (report.timings.consumerReadyMs === null ? '*never*' : formatSeconds(report.timings.consumerReadyMs)),
+    '',
+    md(s.summary),
+    '',
+    '### Evidence',
+    '',
+    ...bullets(s.evidence),
+    '',
+    '### Suggestions',
+    '',
+    ...bullets(s.suggestions),
+    '',
+    ...timings(report),
+    '',
+    ...pods(report.pods),
+    '',
+    ...events(report),
+    '',
+    ...attempts(report),
+  ];
+  return `${out.join('\n')}\n`;
+}
+
+/** Escapes text for inline Markdown: HTML becomes entities, Markdown punctuation is backslashed,
+ *  newlines become spaces (a newline would end a table row or a list item). */
+export function md(s: string): string {
+  const escaped = oneLine(s)
+    .trim()
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]#|~]/g, (c) => `\\${c}`);
+  // "(" and "!" stay readable: with "[" and "]" escaped they can no longer form a link or an image.
+  // A leading "-", "+", "=" or "1." would turn a paragraph or list item into a list, a rule or a heading.
+  return escaped.replace(/^(?:([-+=])|(\d+)([.)]))/, (_m, mark?: string, num?: string, punct?: string) =>
+    mark ? `\\${mark}` : `${num}\\${punct}`,
+  );
+}
+
+function bullets(items: readonly string[]): string[] {
+  return items.length ? items.map((i) => `- ${md(i)}`) : [`- ${NEVER}`];
+}
+
+function row(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function timings(r: Report): string[] {
+  const lines = [
+    '### Timings',
+    '',
+    row(['Milestone', 'Key', 'Since t0', 'Δ from previous']),
+    row(['---', '---', '---:', '---:']),
+  ];
+  for (const t of timingRows(r.timings)) {
+    lines.push(row([TIMING_LABELS[t.key], `\`${t.key}\``, formatSeconds(t.ms), formatSeconds(t.deltaMs)]));
+  }
+  lines.push('', `Where the time went: ${whereTimeWent(r)}`);
+  return lines;
+}
+
+function pods(list: readonly ReportPod[]): string[] {
+  const lines = ['### Pods', ''];
+  if (list.length === 0) return [...lines, 'No pod of the job was seen.'];
+  lines.push(
+    row(['Pod', 'Role', 'Matched by', 'State', 'Restarts', 'Node', 'First seen', 'Labels']),
+    row(['---', '---', '---', '---', '---:', '---', '---:', '---']),
+  );
+  for (const p of list) {
+    const labels = Object.entries(p.labels).map(([k, v]) => `${k}=${v}`);
+    lines.push(
+      row([
+        md(p.name),
+        p.role,
+        md(p.matchedBy.join(', ')) || NEVER,
+        md(podState(p.phase, p.ready, p.reason)),
+        String(p.restartCount),
+        p.node === null ? NEVER : md(p.node),
+        formatSeconds(p.firstSeenMs),
+        labels.length ? labels.map(md).join('<br>') : NEVER,
+      ]),
+    );
+  }
+  return lines;
+}
+
+function events(r: Report): string[] {
+  const lines = ['### Events', ''];
+  if (r.events.length === 0) return [...lines, 'No Kubernetes events were seen for the job.'];
+  lines.push(row(['Time', 'Type', 'Reason', 'Object', 'Message']), row(['---:', '---', '---', '---', '---']));
+  for (const e of r.events) {
+    lines.push(row([formatSeconds(e.atMs), md(e.type), md(e.reason), md(e.object), md(e.message)]));
+  }
+  return lines;
+}
+
+function attempts(r: Report): string[] {
+  const lines = ['### Metadata attempts', ''];
+  const runs = foldAttempts(r.metadataAttempts);
+  if (runs.length === 0) return [...lines, 'The metadata endpoint was never polled.'];
+  lines.push(`${r.metadataAttempts.length} recorded attempts:`, '');
+  for (const run of runs) lines.push(`- ${formatRun(run, md)}`);
+  return lines;
+}
