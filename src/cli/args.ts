@@ -1,0 +1,142 @@
+// The `consumer-probe` command line, exactly as DESIGN.md's contract states it. Parsing is pure:
+// it returns a description of what to do or throws ProbeError('BAD_ARGUMENT').
+import { parseArgs } from 'node:util';
+import { ProbeError } from '../probe/errors';
+
+export interface OutputFlags {
+  json?: string; // a path, or '-' for stdout
+  markdown?: string;
+  junit?: string;
+  quiet: boolean;
+}
+
+export interface BrokerFlags {
+  rabbitmq?: string;
+  amqp?: string;
+}
+
+export type CliCommand =
+  | ({ command: 'run'; backend: string; namespace?: string; kubeconfig?: string; context?: string; body?: string; timeoutS?: number; slowS?: number } & OutputFlags & BrokerFlags)
+  | ({ command: 'demo'; scenario?: string } & OutputFlags & BrokerFlags)
+  | { command: 'sandbox'; port?: number }
+  | { command: 'help'; topic?: string }
+  | { command: 'version' };
+
+export const USAGE = `usage:
+  consumer-probe run --backend URL [--namespace NS] [--kubeconfig FILE] [--context NAME]
+                     [--body FILE] [--timeout S] [--slow S] [--rabbitmq URL] [--amqp URL]
+                     [--json FILE|-] [--markdown FILE] [--junit FILE] [--quiet]
+  consumer-probe demo [--scenario ID] [--rabbitmq URL] [--amqp URL] [output flags]
+  consumer-probe sandbox [--port N]
+
+  run       probe a real backend and cluster
+  demo      probe the embedded sandbox (no cluster needed)
+  sandbox   serve the sandbox until Ctrl-C; prints the backend URL and a kubeconfig path
+
+Secrets never go on the command line: the backend token is read from CONSUMER_PROBE_TOKEN, the
+RabbitMQ management credentials from CONSUMER_PROBE_RABBITMQ_USER / CONSUMER_PROBE_RABBITMQ_PASSWORD
+(or the --rabbitmq URL's user info).
+Exit status: 0 healthy, 1 any other scenario, 2 the probe could not start.`;
+
+const outputOptions = {
+  json: { type: 'string' },
+  markdown: { type: 'string' },
+  junit: { type: 'string' },
+  quiet: { type: 'boolean', default: false },
+  rabbitmq: { type: 'string' },
+  amqp: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; default?: boolean }>;
+
+function parse(argv: string[], options: OptionSpec): { values: Record<string, string | boolean | undefined> } {
+  try {
+    const { values } = parseArgs({ args: argv, options, allowPositionals: false, strict: true });
+    return { values: values as Record<string, string | boolean | undefined> };
+  } catch (e) {
+    throw new ProbeError('BAD_ARGUMENT', (e as Error).message.replace(/\. To specify a positional argument.*$/, ''));
+  }
+}
+
+function seconds(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new ProbeError('BAD_ARGUMENT', `--${flag} takes a positive number of seconds, got "${value}"`);
+  return n;
+}
+
+function url(flag: string, value: string | undefined, schemes: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ProbeError('BAD_ARGUMENT', `--${flag} is not a URL: "${value}"`);
+  }
+  if (!schemes.includes(parsed.protocol)) {
+    throw new ProbeError('BAD_ARGUMENT', `--${flag} must start with ${schemes.map((s) => `${s}//`).join(' or ')}, got "${value}"`);
+  }
+  return value;
+}
+
+function outputs(values: Record<string, unknown>): OutputFlags & BrokerFlags {
+  return {
+    json: values.json as string | undefined,
+    markdown: values.markdown as string | undefined,
+    junit: values.junit as string | undefined,
+    quiet: values.quiet === true,
+    rabbitmq: url('rabbitmq', values.rabbitmq as string | undefined, ['http:', 'https:']),
+    amqp: url('amqp', values.amqp as string | undefined, ['amqp:', 'amqps:']),
+  };
+}
+
+export function parseCommandLine(argv: string[]): CliCommand {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help' };
+  if (command === '--version' || command === '-v') return { command: 'version' };
+  switch (command) {
+    case 'run': {
+      const { values } = parse(rest, {
+        ...outputOptions,
+        backend: { type: 'string' },
+        namespace: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        body: { type: 'string' },
+        timeout: { type: 'string' },
+        slow: { type: 'string' },
+      });
+      if (values.help) return { command: 'help', topic: 'run' };
+      const backend = url('backend', values.backend as string | undefined, ['http:', 'https:']);
+      if (!backend) throw new ProbeError('BAD_ARGUMENT', 'run needs --backend URL');
+      return {
+        command: 'run',
+        backend,
+        namespace: values.namespace as string | undefined,
+        kubeconfig: values.kubeconfig as string | undefined,
+        context: values.context as string | undefined,
+        body: values.body as string | undefined,
+        timeoutS: seconds('timeout', values.timeout as string | undefined),
+        slowS: seconds('slow', values.slow as string | undefined),
+        ...outputs(values),
+      };
+    }
+    case 'demo': {
+      const { values } = parse(rest, { ...outputOptions, scenario: { type: 'string' } });
+      if (values.help) return { command: 'help', topic: 'demo' };
+      return { command: 'demo', scenario: values.scenario as string | undefined, ...outputs(values) };
+    }
+    case 'sandbox': {
+      const { values } = parse(rest, { port: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } });
+      if (values.help) return { command: 'help', topic: 'sandbox' };
+      const port = values.port === undefined ? undefined : Number(values.port);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+        throw new ProbeError('BAD_ARGUMENT', `--port takes a port number (0-65535), got "${values.port}"`);
+      }
+      return { command: 'sandbox', port };
+    }
+    default:
+      throw new ProbeError('BAD_ARGUMENT', `unknown command "${command}" (expected run, demo or sandbox)`);
+  }
+}

@@ -1,0 +1,133 @@
+// `consumer-probe`: a thin shell over the engine. Exit 0 healthy, 1 any other scenario, 2 when the
+// probe could not start — always with one line on stderr, never a stack trace.
+import { ProbeError, describeError } from '../probe/errors';
+import { defaultProbeOptions, type ProbeOptions } from '../probe/options';
+import { PROFILES, profileByName } from '../sandbox/profiles';
+import { Sandbox } from '../sandbox/sandbox';
+import { USAGE, parseCommandLine, type CliCommand } from './args';
+import { checkOutputPaths } from './outputs';
+import { readBodyFile } from './readBody';
+import { runAndReport, type CliIo } from './probeCommand';
+import { serveSandbox } from './sandboxCommand';
+
+declare const CONSUMER_PROBE_VERSION: string | undefined;
+
+function runOptions(cmd: Extract<CliCommand, { command: 'run' }>, env: NodeJS.ProcessEnv): ProbeOptions {
+  const options = defaultProbeOptions(cmd.backend);
+  if (cmd.body !== undefined) options.backend.body = readBodyFile(cmd.body);
+  if (env.CONSUMER_PROBE_TOKEN) options.backend.token = env.CONSUMER_PROBE_TOKEN;
+  options.kube = { ...options.kube, kubeconfig: cmd.kubeconfig, context: cmd.context, namespace: cmd.namespace };
+  if (cmd.timeoutS !== undefined) options.timeoutMs = cmd.timeoutS * 1000;
+  if (cmd.slowS !== undefined) options.slowThresholdMs = cmd.slowS * 1000;
+  if (cmd.rabbitmq) {
+    options.broker = {
+      ...options.broker,
+      managementUrl: cmd.rabbitmq,
+      username: env.CONSUMER_PROBE_RABBITMQ_USER || undefined,
+      password: env.CONSUMER_PROBE_RABBITMQ_PASSWORD || undefined,
+    };
+  }
+  return options;
+}
+
+function amqpNotice(flags: { amqp?: string }): string[] {
+  return flags.amqp ? ['note: --amqp is accepted, but the AMQP queue check is not implemented yet; queue figures come from the management API (--rabbitmq) only'] : [];
+}
+
+async function demo(cmd: Extract<CliCommand, { command: 'demo' }>, io: CliIo): Promise<number> {
+  const name = cmd.scenario ?? 'healthy';
+  const profile = profileByName(name);
+  if (!profile) {
+    throw new ProbeError('BAD_ARGUMENT', `unknown scenario "${name}" (one of: ${PROFILES.map((p) => p.name).join(', ')})`);
+  }
+  checkOutputPaths(cmd);
+  const sandbox = await Sandbox.start().catch((e: unknown) => {
+    throw new ProbeError('SANDBOX_FAILED', `the embedded sandbox did not start: ${describeError(e)}`);
+  });
+  try {
+    const options = defaultProbeOptions(sandbox.backendUrlFor(profile.name));
+    options.kube = { ...options.kube, kubeconfig: sandbox.kubeconfigFor(profile.name), namespace: sandbox.namespace };
+    options.timeoutMs = profile.probe.timeoutMs;
+    options.slowThresholdMs = profile.probe.slowThresholdMs;
+    options.broker = { ...options.broker, managementUrl: sandbox.brokerUrl, username: 'guest', password: 'guest' };
+    const preface = [
+      `Consumer Probe demo — scenario profile "${profile.name}": ${profile.description}`,
+      `Embedded sandbox: backend ${sandbox.backendUrlFor(profile.name)}, simulated Kubernetes API ${sandbox.api.url} (namespace ${sandbox.namespace}), simulated RabbitMQ management API ${sandbox.brokerUrl}`,
+      `Timeout ${profile.probe.timeoutMs / 1000} s, slow threshold ${profile.probe.slowThresholdMs / 1000} s (the sandbox runs on a compressed time scale)`,
+      ...(cmd.rabbitmq || cmd.amqp ? ['note: the demo does not drive a real broker yet (--rabbitmq/--amqp are ignored); it uses the simulated one'] : []),
+      '',
+    ];
+    return await runAndReport(options, cmd, io, preface);
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const cmd = parseCommandLine(argv);
+    switch (cmd.command) {
+      case 'help':
+        io.stdout(`${USAGE}\n`);
+        return 0;
+      case 'version':
+        io.stdout(`${typeof CONSUMER_PROBE_VERSION === 'string' ? CONSUMER_PROBE_VERSION : 'dev'}\n`);
+        return 0;
+      case 'run': {
+        checkOutputPaths(cmd);
+        const options = runOptions(cmd, io.env);
+        return await runAndReport(options, cmd, io, amqpNotice(cmd));
+      }
+      case 'demo':
+        return await demo(cmd, io);
+      case 'sandbox':
+        return await serveSandbox(cmd.port, io);
+    }
+  } catch (e) {
+    if (ProbeError.is(e)) {
+      io.stderr(`consumer-probe: ${e.message}\n`);
+      if (e.code === 'BAD_ARGUMENT') io.stderr(`Run "consumer-probe --help" for usage.\n`);
+      return 2;
+    }
+    io.stderr(`consumer-probe: unexpected failure: ${describeError(e)}\n`);
+    return 2;
+  }
+}
+
+function installSignalAbort(): AbortController {
+  const controller = new AbortController();
+  let interrupted = 0;
+  const onSignal = () => {
+    interrupted += 1;
+    if (interrupted > 1) process.exit(130);
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller;
+}
+
+if (require.main === module) {
+  // `consumer-probe … | head` closes the pipe early: stop quietly, as other CLIs do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+  const controller = installSignalAbort();
+  main(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    signal: controller.signal,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`consumer-probe: ${describeError(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

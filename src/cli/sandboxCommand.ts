@@ -1,0 +1,34 @@
+// `consumer-probe sandbox`: serve the embedded sandbox until Ctrl-C, and say how to probe it.
+import { PROFILES } from '../sandbox/profiles';
+import { Sandbox } from '../sandbox/sandbox';
+import { ProbeError, describeError } from '../probe/errors';
+import type { CliIo } from './probeCommand';
+
+export async function serveSandbox(port: number | undefined, io: CliIo): Promise<number> {
+  const sandbox = await Sandbox.start({ port }).catch((e: unknown) => {
+    throw new ProbeError('SANDBOX_FAILED', `the sandbox did not start: ${describeError(e)}`);
+  });
+  const say = (t: string) => io.stdout(`${t}\n`);
+  say(`backend URL: ${sandbox.backendUrl}`);
+  say(`kubeconfig: ${sandbox.kubeconfigPath}`);
+  say(`Kubernetes API: ${sandbox.api.url} (namespace ${sandbox.namespace})`);
+  say(`RabbitMQ management API: ${sandbox.brokerUrl} (guest/guest)`);
+  const rabbitmq = sandbox.brokerUrl.replace('://', '://guest:guest@');
+  say('');
+  say('Scenario profiles (the sandbox runs on a compressed time scale, so pass the thresholds shown):');
+  for (const p of PROFILES) {
+    say(`  ${p.name.padEnd(28)} ${p.description}`);
+    say(
+      `    consumer-probe run --backend ${sandbox.backendUrlFor(p.name)} --kubeconfig ${sandbox.kubeconfigFor(p.name)} --rabbitmq ${rabbitmq} --timeout ${p.probe.timeoutMs / 1000} --slow ${p.probe.slowThresholdMs / 1000}`,
+    );
+  }
+  say('');
+  say('Serving until Ctrl-C.');
+  await new Promise<void>((resolve) => {
+    if (!io.signal || io.signal.aborted) return resolve();
+    io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await sandbox.stop();
+  say('sandbox stopped');
+  return 0;
+}
