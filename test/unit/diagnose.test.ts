@@ -1,0 +1,184 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyse } from '../../src/probe/analysis';
+import { diagnose } from '../../src/probe/diagnose';
+import { SCENARIO_IDS, type Scenario, type ScenarioId } from '../../src/probe/model';
+import { DEFAULT_MATCH_RULES } from '../../src/probe/options';
+import { POD, TimelineBuilder, healthyTimeline, jobLabels } from '../fixtures/timelines';
+
+const ctx = { timeoutMs: 8000, slowThresholdMs: 4000, namespace: 'panda' };
+const diagnoseOf = (b: TimelineBuilder): Scenario => diagnose(analyse(b.observations, DEFAULT_MATCH_RULES), ctx);
+const GPU_MESSAGE = '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.shared.';
+const seen = new Set<ScenarioId>();
+const expectScenario = (sc: Scenario, id: ScenarioId) => {
+  assert.equal(sc.id, id, `${sc.id}: ${sc.summary}`);
+  seen.add(id);
+};
+
+function podReadyButNoConsumer(jobId: string): TimelineBuilder {
+  const pod = POD(jobId);
+  return new TimelineBuilder(jobId)
+    .watching()
+    .job(200)
+    .pod(300, pod, {}, jobLabels(jobId))
+    .pod(450, pod, { scheduled: true, node: 'node-3' })
+    .pod(1100, pod, { phase: 'Running', container: { state: 'running', reason: null } })
+    .pod(1400, pod, { ready: true });
+}
+
+test('healthy: ready within the threshold', () => {
+  const sc = diagnoseOf(healthyTimeline('19-5', 2300));
+  expectScenario(sc, 'healthy');
+  assert.equal(sc.severity, 'ok');
+  assert.match(sc.summary, /2\.300 s/);
+});
+
+test('slow_consumer: the pod was ready early, the backend took the time', () => {
+  const sc = diagnoseOf(healthyTimeline('19-5', 5400));
+  expectScenario(sc, 'slow_consumer');
+  assert.equal(sc.severity, 'warning');
+  assert.match(sc.summary, /4\.000 s went to the backend/);
+});
+
+test('slow_pod_start: most of the time went into scheduling and starting the pod', () => {
+  const pod = POD('3-9');
+  const b = new TimelineBuilder('3-9')
+    .watching()
+    .job(200)
+    .pod(300, pod, { scheduled: 'unschedulable' }, jobLabels('3-9'))
+    .event(350, 'Warning', 'FailedScheduling', `Pod/${pod}`, GPU_MESSAGE)
+    .pod(2800, pod, { scheduled: true, node: 'node-1' })
+    .pod(4200, pod, { phase: 'Running', container: { state: 'running', reason: null } })
+    .pod(4400, pod, { ready: true })
+    .metadata(200, 4800, 404, 'Invalid job_id')
+    .metadata(4900, 4900, 200);
+  const sc = diagnoseOf(b);
+  expectScenario(sc, 'slow_pod_start');
+  assert.ok(sc.evidence.some((e) => e.includes(`FailedScheduling: ${GPU_MESSAGE}`)), sc.evidence.join('\n'));
+  assert.ok(sc.evidence.some((e) => e.includes('waited 2.500 s to be scheduled')), sc.evidence.join('\n'));
+});
+
+test('consumer_never_ready: pod Running and Ready, metadata kept answering 404', () => {
+  const sc = diagnoseOf(podReadyButNoConsumer('4-2').queue(1600, 0).metadata(160, 7900, 404, 'Invalid job_id').end(8000, 'timeout'));
+  expectScenario(sc, 'consumer_never_ready');
+  assert.ok(sc.evidence.some((e) => /404 "Invalid job_id" \(78 attempts/.test(e)), sc.evidence.join('\n'));
+  assert.ok(sc.evidence.some((e) => e.includes('queue grpc-job-4-2 seen at 1.600 s with 0 consumers')));
+  assert.ok(sc.suggestions.some((s) => s.includes('4-2')));
+});
+
+test('pod_never_created: the Job exists, FailedCreate names the quota', () => {
+  const quota = 'Error creating: pods "grpc-job-5-5-" is forbidden: exceeded quota: gpu-quota';
+  const b = new TimelineBuilder('5-5')
+    .watching()
+    .job(200)
+    .event(260, 'Warning', 'FailedCreate', 'Job/grpc-job-5-5', quota)
+    .metadata(160, 7900, 404, 'Invalid job_id')
+    .end(8000, 'timeout');
+  const sc = diagnoseOf(b);
+  expectScenario(sc, 'pod_never_created');
+  assert.ok(sc.evidence.includes(`FailedCreate: ${quota}`), sc.evidence.join('\n'));
+  assert.ok(sc.suggestions.some((s) => s.includes('kubectl -n panda describe job grpc-job-5-5')));
+});
+
+test('pod_never_created needs the cluster to have been watched: otherwise cluster_unavailable', () => {
+  const b = new TimelineBuilder('5-5').unavailable(-5, '403 Forbidden from /api/v1/namespaces/panda/pods: pods is forbidden').metadata(160, 7900, 404, 'Invalid job_id');
+  const sc = diagnoseOf(b.end(8000, 'timeout'));
+  expectScenario(sc, 'cluster_unavailable');
+  assert.equal(sc.severity, 'inconclusive');
+  assert.ok(sc.evidence.some((e) => e.includes('403 Forbidden')));
+});
+
+test('a run with no kubeconfig at all is cluster_unavailable, never pod_never_created', () => {
+  const b = new TimelineBuilder('5-6').unavailable(-5, 'no kubeconfig found', 'NO_KUBECONFIG').metadata(160, 7900, 404);
+  expectScenario(diagnoseOf(b.end(8000, 'timeout')), 'cluster_unavailable');
+});
+
+test('pod_pending: FailedScheduling for GPUs is the cause', () => {
+  const pod = POD('8-1');
+  const b = new TimelineBuilder('8-1')
+    .watching()
+    .job(200)
+    .pod(300, pod, { scheduled: 'unschedulable' }, jobLabels('8-1'))
+    .event(350, 'Warning', 'FailedScheduling', `Pod/${pod}`, GPU_MESSAGE)
+    .event(2350, 'Warning', 'FailedScheduling', `Pod/${pod}`, GPU_MESSAGE, 2)
+    .metadata(160, 7900, 404, 'Invalid job_id')
+    .end(8000, 'timeout');
+  const sc = diagnoseOf(b);
+  expectScenario(sc, 'pod_pending');
+  assert.ok(sc.evidence.includes(`FailedScheduling: ${GPU_MESSAGE} (seen 2×)`), sc.evidence.join('\n'));
+  assert.match(sc.summary, /Unschedulable/);
+  assert.ok(sc.suggestions.some((s) => /GPUs are exhausted/.test(s)));
+});
+
+test('pod_failed: CrashLoopBackOff with restarts and the last exit code', () => {
+  const pod = POD('9-9');
+  const b = podReadyButNoConsumer('9-9')
+    .pod(2300, pod, { ready: false, container: { state: 'terminated', reason: 'Error', exitCode: 1, restartCount: 3 } })
+    .pod(2400, pod, {
+      container: { state: 'waiting', reason: 'CrashLoopBackOff', exitCode: null, lastTerminated: { reason: 'Error', exitCode: 1, message: null } },
+    })
+    .metadata(160, 7900, 404, 'Invalid job_id')
+    .end(8000, 'timeout');
+  const sc = diagnoseOf(b);
+  expectScenario(sc, 'pod_failed');
+  assert.ok(sc.evidence.includes('CrashLoopBackOff after 3 restarts, last exit code 1 (Error)'), sc.evidence.join('\n'));
+  assert.ok(sc.suggestions.some((s) => s.includes(`logs ${pod} --previous`)));
+});
+
+test('pod_failed: ImagePullBackOff is a failure even though the phase stays Pending', () => {
+  const pod = POD('2-2');
+  const b = new TimelineBuilder('2-2')
+    .watching()
+    .pod(300, pod, { scheduled: true, node: 'n' }, jobLabels('2-2'))
+    .pod(1300, pod, { container: { state: 'waiting', reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry.local/baby-analyzer:2.3.1"' } })
+    .event(900, 'Warning', 'Failed', `Pod/${pod}`, 'Failed to pull image "registry.local/baby-analyzer:2.3.1": not found')
+    .metadata(160, 7900, 404)
+    .end(8000, 'timeout');
+  const sc = diagnoseOf(b);
+  expectScenario(sc, 'pod_failed');
+  assert.ok(sc.evidence[0]!.startsWith('ImagePullBackOff: Back-off pulling image'), sc.evidence.join('\n'));
+  assert.ok(sc.evidence.some((e) => e.startsWith('Failed: Failed to pull image')));
+});
+
+test('pod_failed: OOMKilled container', () => {
+  const pod = POD('6-6');
+  const b = podReadyButNoConsumer('6-6')
+    .pod(2000, pod, { phase: 'Failed', ready: false, container: { state: 'terminated', reason: 'OOMKilled', exitCode: 137 } })
+    .metadata(160, 7900, 404)
+    .end(8000, 'timeout');
+  const sc = diagnoseOf(b);
+  expectScenario(sc, 'pod_failed');
+  assert.match(sc.evidence[0]!, /OOMKilled, exit code 137/);
+});
+
+test('configure_failed: the HTTP answer is the evidence', () => {
+  const b = new TimelineBuilder(null, { configureStatus: 503, configureError: 'HTTP 503: All 30 job windows are busy' }).end(200, 'configure_failed');
+  const sc = diagnoseOf(b);
+  expectScenario(sc, 'configure_failed');
+  assert.deepEqual(sc.evidence, ['POST http://backend.test/configure → HTTP 503: All 30 job windows are busy']);
+  assert.ok(sc.suggestions[0]!.includes('job windows'));
+});
+
+test('configure_failed: unreachable backend and missing job id get their own advice', () => {
+  const down = diagnoseOf(new TimelineBuilder(null, { configureStatus: null, configureError: 'cannot connect to http://x (ECONNREFUSED)' }));
+  expectScenario(down, 'configure_failed');
+  assert.match(down.suggestions[0]!, /backend URL/);
+  const noId = diagnoseOf(new TimelineBuilder(null, { configureStatus: 200, configureError: 'response has no "job_id" (got: status)' }));
+  assert.match(noId.suggestions[0]!, /job id field/);
+});
+
+test('a healthy run still says when pods could not be observed', () => {
+  const b = new TimelineBuilder('1-2').unavailable(-5, 'no kubeconfig found', 'NO_KUBECONFIG').metadata(200, 900, 404).metadata(1000, 1000, 200);
+  const sc = diagnoseOf(b);
+  expectScenario(sc, 'healthy');
+  assert.ok(sc.evidence.includes('pods not observed: no kubeconfig found'));
+});
+
+test('a stopped run says so instead of blaming the timeout', () => {
+  const sc = diagnoseOf(podReadyButNoConsumer('4-4').metadata(160, 2000, 404).end(2100, 'aborted'));
+  assert.match(sc.summary, /stopped at 2\.100 s/);
+});
+
+test('every scenario id is produced by some rule above', () => {
+  assert.deepEqual([...seen].sort(), [...SCENARIO_IDS].sort());
+});
