@@ -24,6 +24,8 @@ export interface AnalysedPod extends ReportPod {
   scheduledMs: number | null;
   runningMs: number | null;
   readyMs: number | null;
+  /** Each change of a pod condition's status, at the local time it was first observed. */
+  conditionTransitions: { type: string; status: string; atMs: number }[];
 }
 
 export interface Analysis {
@@ -85,6 +87,7 @@ function trackPod(pods: Map<string, AnalysedPod>, obs: { atMs: number; pod: PodS
     scheduledMs: null,
     runningMs: null,
     readyMs: null,
+    conditionTransitions: [],
   };
   if (match) {
     entry.role = match.role;
@@ -105,6 +108,10 @@ function trackPod(pods: Map<string, AnalysedPod>, obs: { atMs: number; pod: PodS
     latest: pod,
   });
   if (!pod.deleted) {
+    for (const c of pod.conditions) {
+      const previous = entry.conditionTransitions.filter((t) => t.type === c.type).pop();
+      if (previous?.status !== c.status) entry.conditionTransitions.push({ type: c.type, status: c.status, atMs });
+    }
     entry.scheduledMs ??= isScheduled(pod) ? atMs : null;
     entry.runningMs ??= isRunning(pod) ? atMs : null;
     entry.readyMs ??= pod.ready ? atMs : null;

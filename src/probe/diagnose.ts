@@ -62,6 +62,16 @@ function queueEvidence(a: Analysis): string {
   return `no queue for job ${a.jobId} appeared on the broker`;
 }
 
+/** `PodScheduled 2.800 s → Initialized 4.200 s → …`: when each condition first became True. */
+function conditionLine(pod: AnalysedPod): string {
+  const order = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'];
+  const parts = order.flatMap((type) => {
+    const t = pod.conditionTransitions.find((c) => c.type === type && c.status === 'True');
+    return t ? [`${type} ${s(t.atMs)}`] : [];
+  });
+  return parts.length ? `pod conditions became True: ${parts.join(' → ')}` : '';
+}
+
 function eventsOf(a: Analysis, objectName: string, reasons?: string[]) {
   return a.events.filter((e) => e.object.endsWith(`/${objectName}`) && (!reasons || reasons.includes(e.reason)));
 }
@@ -104,6 +114,7 @@ function diagnoseReady(a: Analysis, ctx: DiagnoseContext, ready: number): Scenar
         ...evidence,
         scheduledLate !== null ? `pod waited ${s(scheduledLate)} to be scheduled` : '',
         scheduling ?? '',
+        a.primary ? conditionLine(a.primary) : '',
         t.podScheduledMs !== null && t.podRunningMs !== null ? `scheduled → running took ${s(t.podRunningMs - t.podScheduledMs)} (image pull, container start)` : '',
       ],
       [

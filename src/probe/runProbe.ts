@@ -102,6 +102,7 @@ async function run(options: ProbeOptions, kube: ResolvedKubeconfig | null, timel
       monitor?.setJobId(configured.jobId);
       queues?.setJobId(configured.jobId);
       endReason = await pollMetadata(backend, configured.jobId, options, clock, emit, signal);
+      await queues?.finalCheck();
     }
   } catch (e) {
     if (!signal.aborted) throw e;

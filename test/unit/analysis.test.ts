@@ -83,3 +83,11 @@ test('the consumer is attached only once the queue reports a consumer; unknown c
   assert.equal(a.timings.consumerAttachedMs, 1200);
   assert.equal(a.queue?.firstSeenMs, 500);
 });
+
+test('condition transitions are kept with the time each was first observed', () => {
+  const a = analyse(healthyTimeline().observations, DEFAULT_MATCH_RULES);
+  assert.deepEqual(
+    a.primary!.conditionTransitions.map((c) => `${c.type}=${c.status}@${c.atMs}`),
+    ['PodScheduled=True@450', 'Ready=True@1400'],
+  );
+});

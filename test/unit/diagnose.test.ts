@@ -56,6 +56,7 @@ test('slow_pod_start: most of the time went into scheduling and starting the pod
   expectScenario(sc, 'slow_pod_start');
   assert.ok(sc.evidence.some((e) => e.includes(`FailedScheduling: ${GPU_MESSAGE}`)), sc.evidence.join('\n'));
   assert.ok(sc.evidence.some((e) => e.includes('waited 2.500 s to be scheduled')), sc.evidence.join('\n'));
+  assert.ok(sc.evidence.includes('pod conditions became True: PodScheduled 2.800 s → Ready 4.400 s'), sc.evidence.join('\n'));
 });
 
 test('consumer_never_ready: pod Running and Ready, metadata kept answering 404', () => {

@@ -20,6 +20,8 @@ export interface QueueMonitorOptions {
 
 export interface QueueMonitor {
   setJobId(jobId: string): void;
+  /** One last look before the run stops (the consumer may have become visible since the last poll). */
+  finalCheck(): Promise<void>;
   readonly done: Promise<void>;
 }
 
@@ -59,35 +61,46 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): QueueMon
     return Array.isArray(parsed) ? (parsed as QueueRow[]) : [];
   }
 
+  let jobId: string | null = null;
+  let patterns: RegExp[] = [];
+  let last = '';
+  let access: 'watching' | 'unavailable' | null = null;
+  let lastError = '';
+
+  async function pollOnce(): Promise<void> {
+    try {
+      const rows = await fetchQueues();
+      if (access !== 'watching') opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'watching', source: MANAGEMENT_SOURCE } });
+      access = 'watching';
+      const row = rows.find((r) => typeof r.name === 'string' && patterns.some((re) => re.test(r.name!)));
+      if (!row) return;
+      // Right after a declare the broker omits the statistics: unknown, not zero.
+      const queue = { name: row.name!, firstSeenMs: 0, messages: row.messages ?? null, consumers: row.consumers ?? null, source: MANAGEMENT_SOURCE };
+      const key = `${queue.name}|${queue.messages}|${queue.consumers}`;
+      if (key !== last) opts.emit({ kind: 'queue.changed', atMs: opts.now(), queue });
+      last = key;
+    } catch (e) {
+      if (signal.aborted) return;
+      const reason = `cannot read queues from ${base}: ${describeError(e)}`;
+      if (access !== 'unavailable' || reason !== lastError) opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'unavailable', reason } });
+      access = 'unavailable';
+      lastError = reason;
+    }
+  }
+
   async function loop(): Promise<void> {
-    const jobId = await Promise.race([jobIdKnown, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))]);
-    const patterns = broker.queueNames.map((p) => namePatternToRegExp(p, jobId, broker.suffixPattern));
-    let last = '';
-    let access: 'watching' | 'unavailable' | null = null;
-    let lastError = '';
+    const id = await Promise.race([jobIdKnown, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))]);
+    jobId = id;
+    patterns = broker.queueNames.map((p) => namePatternToRegExp(p, id, broker.suffixPattern));
     while (!signal.aborted) {
-      try {
-        const rows = await fetchQueues();
-        if (access !== 'watching') opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'watching', source: MANAGEMENT_SOURCE } });
-        access = 'watching';
-        const row = rows.find((r) => typeof r.name === 'string' && patterns.some((re) => re.test(r.name!)));
-        if (row) {
-          // Right after a declare the broker omits the statistics: unknown, not zero.
-          const queue = { name: row.name!, firstSeenMs: 0, messages: row.messages ?? null, consumers: row.consumers ?? null, source: MANAGEMENT_SOURCE };
-          const key = `${queue.name}|${queue.messages}|${queue.consumers}`;
-          if (key !== last) opts.emit({ kind: 'queue.changed', atMs: opts.now(), queue });
-          last = key;
-        }
-      } catch (e) {
-        if (signal.aborted) break;
-        const reason = `cannot read queues from ${base}: ${describeError(e)}`;
-        if (access !== 'unavailable' || reason !== lastError) opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'unavailable', reason } });
-        access = 'unavailable';
-        lastError = reason;
-      }
+      await pollOnce();
       await abortableDelay(broker.pollIntervalMs, signal).catch(() => undefined);
     }
   }
 
-  return { setJobId: (id) => provideJobId(id), done: loop().catch(() => undefined) };
+  return {
+    setJobId: (id) => provideJobId(id),
+    finalCheck: () => (jobId !== null && !signal.aborted ? pollOnce() : Promise.resolve()),
+    done: loop().catch(() => undefined),
+  };
 }
