@@ -13,6 +13,7 @@ import type {
   ReportPod,
   Timings,
 } from './model';
+import { TIMING_KEYS } from './model';
 import type { MatchRules } from './options';
 import { jobNamesFor, matchPod } from './matching';
 import { isScheduled, isRunning, podReason } from './podState';
@@ -50,18 +51,9 @@ export function byTime(observations: readonly Observation[]): Observation[] {
   return observations.map((o, i) => ({ o, i })).sort((a, b) => a.o.atMs - b.o.atMs || a.i - b.i).map(({ o }) => o);
 }
 
-function emptyTimings(): Timings {
-  return {
-    configureMs: null,
-    jobCreatedMs: null,
-    podCreatedMs: null,
-    podScheduledMs: null,
-    podRunningMs: null,
-    podReadyMs: null,
-    queueCreatedMs: null,
-    consumerAttachedMs: null,
-    consumerReadyMs: null,
-  };
+/** Every contract timing, none observed yet. */
+export function emptyTimings(): Timings {
+  return Object.fromEntries(TIMING_KEYS.map((key) => [key, null])) as Timings;
 }
 
 function trackPod(pods: Map<string, AnalysedPod>, obs: { atMs: number; pod: PodSnapshot }, jobId: string, rules: MatchRules) {

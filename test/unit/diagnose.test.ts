@@ -4,7 +4,7 @@ import { analyse } from '../../src/probe/analysis';
 import { diagnose } from '../../src/probe/diagnose';
 import { SCENARIO_IDS, type Scenario, type ScenarioId } from '../../src/probe/model';
 import { DEFAULT_MATCH_RULES } from '../../src/probe/options';
-import { POD, TimelineBuilder, healthyTimeline, jobLabels } from '../fixtures/timelines';
+import { POD, TimelineBuilder, healthyTimeline, jobLabels, podReadyTimeline } from '../fixtures/timelines';
 
 const ctx = { timeoutMs: 8000, slowThresholdMs: 4000, namespace: 'panda' };
 const diagnoseOf = (b: TimelineBuilder): Scenario => diagnose(analyse(b.observations, DEFAULT_MATCH_RULES), ctx);
@@ -15,16 +15,6 @@ const expectScenario = (sc: Scenario, id: ScenarioId) => {
   seen.add(id);
 };
 
-function podReadyButNoConsumer(jobId: string): TimelineBuilder {
-  const pod = POD(jobId);
-  return new TimelineBuilder(jobId)
-    .watching()
-    .job(200)
-    .pod(300, pod, {}, jobLabels(jobId))
-    .pod(450, pod, { scheduled: true, node: 'node-3' })
-    .pod(1100, pod, { phase: 'Running', container: { state: 'running', reason: null } })
-    .pod(1400, pod, { ready: true });
-}
 
 test('healthy: ready within the threshold', () => {
   const sc = diagnoseOf(healthyTimeline('19-5', 2300));
@@ -60,7 +50,7 @@ test('slow_pod_start: most of the time went into scheduling and starting the pod
 });
 
 test('consumer_never_ready: pod Running and Ready, metadata kept answering 404', () => {
-  const sc = diagnoseOf(podReadyButNoConsumer('4-2').queue(1600, 0).metadata(160, 7900, 404, 'Invalid job_id').end(8000, 'timeout'));
+  const sc = diagnoseOf(podReadyTimeline('4-2').queue(1600, 0).metadata(160, 7900, 404, 'Invalid job_id').end(8000, 'timeout'));
   expectScenario(sc, 'consumer_never_ready');
   assert.ok(sc.evidence.some((e) => /404 "Invalid job_id" \(78 attempts/.test(e)), sc.evidence.join('\n'));
   assert.ok(sc.evidence.some((e) => e.includes('queue grpc-job-4-2 seen at 1.600 s with 0 consumers')));
@@ -113,7 +103,7 @@ test('pod_pending: FailedScheduling for GPUs is the cause', () => {
 
 test('pod_failed: CrashLoopBackOff with restarts and the last exit code', () => {
   const pod = POD('9-9');
-  const b = podReadyButNoConsumer('9-9')
+  const b = podReadyTimeline('9-9')
     .pod(2300, pod, { ready: false, container: { state: 'terminated', reason: 'Error', exitCode: 1, restartCount: 3 } })
     .pod(2400, pod, {
       container: { state: 'waiting', reason: 'CrashLoopBackOff', exitCode: null, lastTerminated: { reason: 'Error', exitCode: 1, message: null } },
@@ -143,7 +133,7 @@ test('pod_failed: ImagePullBackOff is a failure even though the phase stays Pend
 
 test('pod_failed: OOMKilled container', () => {
   const pod = POD('6-6');
-  const b = podReadyButNoConsumer('6-6')
+  const b = podReadyTimeline('6-6')
     .pod(2000, pod, { phase: 'Failed', ready: false, container: { state: 'terminated', reason: 'OOMKilled', exitCode: 137 } })
     .metadata(160, 7900, 404)
     .end(8000, 'timeout');
@@ -176,7 +166,7 @@ test('a healthy run still says when pods could not be observed', () => {
 });
 
 test('a stopped run says so instead of blaming the timeout', () => {
-  const sc = diagnoseOf(podReadyButNoConsumer('4-4').metadata(160, 2000, 404).end(2100, 'aborted'));
+  const sc = diagnoseOf(podReadyTimeline('4-4').metadata(160, 2000, 404).end(2100, 'aborted'));
   assert.match(sc.summary, /stopped at 2\.100 s/);
 });
 
