@@ -59,7 +59,11 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): ClusterMonitor
   const isJobPod = (pod: { name: string; labels: Record<string, string> }) => (id: string) => matchPod(pod, id, match) !== null;
 
   function podChanged(raw: RawObject, deleted: boolean) {
-    const snapshot = podSnapshot(raw, deleted);
+    recordPod(podSnapshot(raw, deleted));
+  }
+
+  function recordPod(snapshot: PodSnapshot) {
+    const deleted = snapshot.deleted;
     const json = JSON.stringify(snapshot);
     if (podsByUid.get(snapshot.uid)?.json === json) return;
     if (deleted) podsByUid.delete(snapshot.uid);
@@ -96,10 +100,11 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): ClusterMonitor
     for (const item of items) {
       const snapshot = podSnapshot(item);
       listed.add(snapshot.uid);
-      podChanged(item, false);
+      recordPod(snapshot);
     }
     for (const [uid, { snapshot }] of [...podsByUid]) {
-      if (!listed.has(uid)) podChanged({ metadata: { uid, name: snapshot.name, namespace: snapshot.namespace } }, true);
+      // Deleted while the watch was down: keep its labels, so a label-only match still recognises it.
+      if (!listed.has(uid)) recordPod({ ...snapshot, deleted: true });
     }
   }
 
