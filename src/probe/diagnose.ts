@@ -227,6 +227,20 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
 }
 
 export function diagnose(a: Analysis, ctx: DiagnoseContext): Scenario {
+  const scenario = diagnoseRun(a, ctx);
+  // A run stopped by the user proves nothing about what would have happened next.
+  return a.end.reason === 'aborted' && scenario.id !== 'healthy' ? { ...scenario, severity: 'inconclusive' } : scenario;
+}
+
+function diagnoseRun(a: Analysis, ctx: DiagnoseContext): Scenario {
+  if (a.jobId === null && a.end.reason === 'aborted' && a.configure.atMs === null) {
+    return scenario(
+      'configure_failed',
+      `The probe was stopped at ${s(a.end.atMs)}, before POST /configure answered.`,
+      [`POST ${a.configure.url ?? '/configure'} → stopped before an answer`],
+      ['Run the probe again and let it finish (the timeout ends it on its own).'],
+    );
+  }
   if (a.jobId === null) {
     const error = a.configure.error ?? 'no answer';
     return scenario(

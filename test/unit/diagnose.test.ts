@@ -165,9 +165,19 @@ test('a healthy run still says when pods could not be observed', () => {
   assert.ok(sc.evidence.includes('pods not observed: no kubeconfig found'));
 });
 
-test('a stopped run says so instead of blaming the timeout', () => {
+test('a stopped run says so instead of blaming the timeout, and is inconclusive', () => {
   const sc = diagnoseOf(podReadyTimeline('4-4').metadata(160, 2000, 404).end(2100, 'aborted'));
   assert.match(sc.summary, /stopped at 2\.100 s/);
+  assert.equal(sc.severity, 'inconclusive');
+});
+
+test('a run stopped before /configure answered does not blame the backend', () => {
+  const b = new TimelineBuilder(null);
+  b.observations.splice(2); // keep probe.started and configure.sent: no answer arrived
+  const sc = diagnoseOf(b.end(40, 'aborted'));
+  assert.equal(sc.id, 'configure_failed');
+  assert.equal(sc.severity, 'inconclusive');
+  assert.match(sc.summary, /stopped at 0\.040 s, before POST \/configure answered/);
 });
 
 test('every scenario id is produced by some rule above', () => {
