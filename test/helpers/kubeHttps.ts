@@ -97,14 +97,19 @@ export class LineStream {
       if (this.outcome) throw this.outcome;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await this.sleepUntilNews(left);
     }
+  }
+
+  /** Waits until the stream has news (a line or its end) or `ms` pass. */
+  private sleepUntilNews(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.waiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   /** The next line parsed as JSON (a watch event); null at a clean end. */
@@ -119,13 +124,7 @@ export class LineStream {
     while (!this.outcome) {
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await this.sleepUntilNews(left);
     }
     return this.outcome;
   }
