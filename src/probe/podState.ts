@@ -13,7 +13,10 @@ export const FAILED_WAITING_REASONS = new Set([
   'RunContainerError',
 ]);
 
-/** The status word kubectl would print (`ContainerCreating`, `CrashLoopBackOff`, `Unschedulable`, …), or null when all is well. */
+/**
+ * The one word that says why a pod is not simply fine (`ContainerCreating`, `CrashLoopBackOff`,
+ * `Unschedulable`, `ContainersNotReady`, …), or null when all is well. Every output uses this one.
+ */
 export function podReason(pod: PodSnapshot): string | null {
   if (pod.deleted) return 'Deleted';
   if (pod.statusReason) return pod.statusReason;
@@ -30,7 +33,8 @@ export function podReason(pod: PodSnapshot): string | null {
   const scheduled = pod.conditions.find((c) => c.type === 'PodScheduled');
   if (pod.phase === 'Pending' && scheduled?.status === 'False') return scheduled.reason ?? 'Unschedulable';
   if (pod.phase === 'Pending' && pod.node && containers.length === 0) return 'ContainerCreating';
-  return null;
+  // Last resort, the unmet condition (e.g. ContainersNotReady while the readiness probe has not passed).
+  return pod.conditions.find((c) => c.status === 'False' && c.reason)?.reason ?? null;
 }
 
 export function isScheduled(pod: PodSnapshot): boolean {

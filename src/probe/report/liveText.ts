@@ -3,6 +3,7 @@
 // change, metadata outcomes only when they change (plus a heartbeat), each Kubernetes event once.
 
 import type { JobSnapshot, Observation, PodRole, PodSnapshot } from '../model';
+import { podReason } from '../podState';
 import { describeOutcome, formatSeconds, formatStamp, oneLine, podState } from './format';
 
 export interface LiveTextOptions {
@@ -160,13 +161,6 @@ function podLine(pod: PodSnapshot, seen: Map<string, PodSeen>, roleOf: (p: PodSn
   const restarts = now.restartCount > 0 ? `, restarts ${now.restartCount}` : '';
   const role = roleOf(pod) === 'related' ? ' (related)' : '';
   return oneLine(`POD ${pod.name}${role}  ${change}${restarts}`);
-}
-
-/** What a person would call "why": a waiting/terminated container reason, else an unmet condition. */
-function podReason(pod: PodSnapshot): string | null {
-  for (const c of pod.containers) if (c.state !== 'running' && c.reason) return c.reason;
-  for (const c of pod.conditions) if (c.status === 'False' && c.reason) return c.reason;
-  return null;
 }
 
 function jobSummary(job: JobSnapshot): string {
