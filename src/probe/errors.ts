@@ -1,6 +1,8 @@
 // "The probe could not run" — as opposed to a diagnosis, which is a scenario, never an error.
 // The CLI maps every code to exit status 2 and one line on stderr.
 
+import { oneLine } from './text';
+
 export type ProbeErrorCode =
   | 'BAD_ARGUMENT'
   | 'KUBECONFIG_UNREADABLE'
@@ -31,12 +33,7 @@ export function describeError(e: unknown): string {
     let text = e.message || e.name;
     if (cause instanceof Error && cause.message && !text.includes(cause.message)) text += `: ${cause.message}`;
     else if (typeof code === 'string' && !text.includes(code)) text += ` (${code})`;
-    return oneLine(text);
+    return oneLine(text, 300);
   }
-  return oneLine(String(e));
-}
-
-export function oneLine(text: string, max = 300): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return oneLine(String(e), 300);
 }

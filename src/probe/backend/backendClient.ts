@@ -2,7 +2,8 @@
 // backend cannot stall the probe, and every failure becomes data (status / error text), not a throw.
 import { Client, errors as undiciErrors } from 'undici';
 import type { BackendOptions } from '../options';
-import { describeError, oneLine } from '../errors';
+import { describeError } from '../errors';
+import { oneLine } from '../text';
 import { errorTextOf } from './responseText';
 
 export interface BackendAnswer {

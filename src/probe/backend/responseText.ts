@@ -1,5 +1,5 @@
 // What a backend answer says, in one short line: the error field of a JSON body, else the text itself.
-import { oneLine } from '../errors';
+import { oneLine } from '../text';
 
 export function errorTextOf(body: string): string | null {
   const trimmed = body.trim();

@@ -4,7 +4,8 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterUnavailableCode } from '../model';
-import { describeError, oneLine } from '../errors';
+import { describeError } from '../errors';
+import { oneLine } from '../text';
 
 export class KubeAccessError extends Error {
   constructor(

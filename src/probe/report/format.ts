@@ -2,6 +2,9 @@
 // how a time, a gap between milestones or a run of metadata attempts is described.
 
 import { TIMING_KEYS } from '../model';
+import { oneLine, truncate } from '../text';
+
+export { oneLine, truncate };
 import type { MetadataAttempt, Report, TimingKey, Timings } from '../model';
 
 /** Shown wherever a time was never observed. */
@@ -169,13 +172,7 @@ export function reportSpanMs(report: Report): number {
 }
 
 /** Cluster and backend strings may hold newlines or terminal escapes: one line, no control chars. */
-export function oneLine(s: string): string {
-  return s.replace(/\r\n|[\r\n\t\u2028\u2029]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
-}
 
-export function truncate(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-}
 
 /** Greedy word wrap; words longer than the width are hard-split so nothing runs off a terminal. */
 export function wrap(text: string, width: number, indent = ''): string[] {
