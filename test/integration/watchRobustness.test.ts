@@ -22,7 +22,8 @@ test('watch streams closed after every pod change and one 410 mid-run: no pod tr
     states.push(`${change.object.metadata.name}:${status?.phase ?? 'Pending'}:${ready}`);
     // Break the streams before the API server writes this change to them: the probe must get it
     // from the replay when it resumes (or from the re-list after the 410).
-    if (!expired && status?.phase === 'Running') {
+    // MODIFIED: the job's own pod turning Running (decoy pods of other jobs are created Running).
+    if (!expired && change.type === 'MODIFIED' && status?.phase === 'Running') {
       expired = true;
       sandbox.api.expireWatches();
     } else {
