@@ -23,6 +23,10 @@ const targets = [
   fs.existsSync('webview-ui/main.ts') &&
     { ...common, entryPoints: ['webview-ui/main.ts'], outfile: 'dist/webview/report.js', platform: 'browser',
       format: 'iife', target: 'es2022' },
+  // The in-VS-Code test suite (loaded by the extension host through extensionTestsPath).
+  fs.existsSync('test/e2e/inHost/suite.ts') &&
+    { ...common, entryPoints: ['test/e2e/inHost/suite.ts'], outfile: 'out/e2e/inHostSuite.js', platform: 'node',
+      format: 'cjs', target: 'node20', external: ['vscode'] },
 ].filter(Boolean);
 
 async function main() {
