@@ -42,8 +42,12 @@ export class SimulatedCluster {
   private readonly eventNames = new Map<string, string>();
   private nextIp = 20;
 
-  constructor(opts: { store: ObjectStore; logs: PodLogStore; namespace?: string }) {
+  /** Labels added to every job pod (the sandbox's `podLabels` option), e.g. to try matching rules. */
+  private readonly extraPodLabels: Record<string, string>;
+
+  constructor(opts: { store: ObjectStore; logs: PodLogStore; namespace?: string; extraPodLabels?: Record<string, string> }) {
     this.store = opts.store;
+    this.extraPodLabels = { ...opts.extraPodLabels };
     this.logs = opts.logs;
     this.namespace = opts.namespace ?? 'panda';
     for (const pod of k8s.backgroundPods(this.namespace, this.backendPod, () => this.nextPodIp())) {
@@ -149,10 +153,10 @@ export class SimulatedCluster {
   }
 
   private createPod(job: Tracked): void {
-    const created = this.store.create(
-      'pods',
-      k8s.jobPodObject(this.namespace, job.name, job.uid, k8s.analyzerPodSpec(job.id)),
-    );
+    const pod = k8s.jobPodObject(this.namespace, job.name, job.uid, k8s.analyzerPodSpec(job.id));
+    // Extra template labels go under the controller's own, which a Job never lets a template override.
+    pod.metadata.labels = { ...this.extraPodLabels, ...pod.metadata.labels };
+    const created = this.store.create('pods', pod);
     job.pod = { name: created.metadata.name, uid: created.metadata.uid! };
     const active = { active: 1, ready: 0, terminating: 0 };
     this.updateJob(job.name, (s) => Object.assign(s, active, { startTime: s.startTime ?? k8s.kubeTime() }));

@@ -24,6 +24,8 @@ export interface SandboxOptions {
   stateDir?: string;
   /** When set, the backend wants `Authorization: Bearer <token>`. */
   backendToken?: string;
+  /** Extra labels on every job pod (the controller's own labels win). */
+  podLabels?: Record<string, string>;
 }
 
 export interface SandboxJobRecord {
@@ -90,7 +92,7 @@ export class Sandbox {
     this.namespace = opts.namespace ?? 'panda';
     const tokens = { [this.okToken]: 'ok', [this.forbiddenToken]: 'forbidden' } as const;
     this.api = new KubeApiServer({ store: this.store, logs: this.logs, tokens, host });
-    this.cluster = new SimulatedCluster({ store: this.store, logs: this.logs, namespace: this.namespace });
+    this.cluster = new SimulatedCluster({ store: this.store, logs: this.logs, namespace: this.namespace, extraPodLabels: opts.podLabels });
     this.broker = new SimulatedBroker({ host, statsLagMs: SANDBOX_STATS_LAG_MS });
     this.backend = new SimulatedBackend({
       host,

@@ -1,0 +1,162 @@
+// The command table. Each entry is a small function of the context; commands that need a run, a
+// pod or a report say so instead of doing nothing.
+import * as vscode from 'vscode';
+import { describeError } from '../probe/errors';
+import { renderJson } from '../probe/report/json';
+import { renderMarkdown } from '../probe/report/markdown';
+import type { ProbeCtx } from './ctx';
+import { pickContext, pickNamespace } from './kubePickers';
+import { noBackendConfigured, noProbeRunning, noRunYet, showFailure } from './messages';
+import { podLogUri } from './podLogDocuments';
+import type { RunRecord } from './runRecord';
+import { probeOptionsFromSettings } from './settings';
+
+/** What tree items, the status bar and the report page pass to commands. */
+interface RunRef {
+  runId?: string;
+  pod?: { name: string; namespace: string };
+}
+
+type Handler = (ctx: ProbeCtx, ...args: unknown[]) => unknown;
+
+function runRef(arg: unknown): RunRef {
+  if (typeof arg === 'string') return { runId: arg };
+  if (arg && typeof arg === 'object') return arg as RunRef;
+  return {};
+}
+
+function reportOf(ctx: ProbeCtx, arg: unknown): RunRecord | undefined {
+  const run = ctx.runById(runRef(arg).runId);
+  if (!run?.report) noRunYet();
+  return run?.report ? run : undefined;
+}
+
+async function openDocument(content: string, language: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument({ content, language });
+  await vscode.window.showTextDocument(doc, { preview: false });
+}
+
+/** A pod from the argument, else one picked from the latest run. */
+async function podOf(ctx: ProbeCtx, arg: unknown): Promise<{ run: RunRecord; name: string; namespace: string } | undefined> {
+  const ref = runRef(arg);
+  const run = ctx.runById(ref.runId);
+  if (!run?.report) {
+    noRunYet();
+    return undefined;
+  }
+  if (ref.pod) return { run, ...ref.pod };
+  const pods = run.report.pods;
+  if (pods.length === 0) {
+    void vscode.window.showInformationMessage('The latest run saw no pods of its job.');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    pods.map((p) => ({ label: p.name, description: `${p.role} · ${p.phase}`, pod: p })),
+    { title: 'Pod of the latest run' },
+  );
+  return pick ? { run, name: pick.pod.name, namespace: pick.pod.namespace } : undefined;
+}
+
+export const COMMANDS: Record<string, Handler> = {
+  'consumerProbe.runProbe': async (ctx) => {
+    const settings = ctx.config.probeSettings();
+    if (!settings.backendUrl.trim()) return void (await noBackendConfigured());
+    if (!vscode.workspace.isTrusted) ctx.log.warn('untrusted workspace: host settings come from your user settings only');
+    return ctx.startRun('Run Probe', async () => {
+      const options = probeOptionsFromSettings(settings, await ctx.secrets.read());
+      return {
+        options,
+        target: {
+          kind: 'cluster',
+          backendUrl: options.backend.url,
+          kubeconfig: options.kube.kubeconfig,
+          context: options.kube.context,
+          namespace: options.kube.namespace ?? 'panda',
+        },
+      };
+    });
+  },
+
+  'consumerProbe.runSandbox': (ctx, arg) => {
+    const scenario = (arg as { scenario?: string } | undefined)?.scenario ?? ctx.config.sandboxScenario;
+    return ctx.startRun(`Sandbox (${scenario})`, () => ctx.sandboxes.prepare(scenario, ctx.config.sandboxPodLabels));
+  },
+
+  'consumerProbe.stopProbe': (ctx) => {
+    if (!ctx.stopRun()) noProbeRunning();
+  },
+
+  'consumerProbe.selectContext': async (ctx) => {
+    try {
+      const chosen = await pickContext(ctx.config);
+      if (chosen) void vscode.window.showInformationMessage(`Consumer Probe will use the context "${chosen}" from the next run.`);
+    } catch (e) {
+      await showFailure(ctx.log, 'Cannot list Kubernetes contexts', describeError(e));
+    }
+  },
+
+  'consumerProbe.selectNamespace': async (ctx) => {
+    const chosen = await pickNamespace(ctx.config);
+    if (chosen) void vscode.window.showInformationMessage(`Consumer Probe will watch the namespace "${chosen}" from the next run.`);
+  },
+
+  'consumerProbe.openReport': (ctx, arg) => {
+    if (!ctx.openReport(runRef(arg).runId)) noRunYet();
+  },
+
+  'consumerProbe.exportMarkdown': async (ctx, arg) => {
+    const run = reportOf(ctx, arg);
+    if (run?.report) await openDocument(renderMarkdown(run.report), 'markdown');
+  },
+
+  'consumerProbe.exportJson': async (ctx, arg) => {
+    const run = reportOf(ctx, arg);
+    if (run?.report) await openDocument(renderJson(run.report), 'json');
+  },
+
+  'consumerProbe.showPodLogs': async (ctx, arg) => {
+    const pod = await podOf(ctx, arg);
+    if (!pod) return;
+    const doc = await vscode.workspace.openTextDocument(podLogUri(pod.run.id, pod.namespace, pod.name));
+    await vscode.window.showTextDocument(doc, { preview: true });
+  },
+
+  'consumerProbe.copyPodName': async (ctx, arg) => {
+    const pod = await podOf(ctx, arg);
+    if (!pod) return;
+    await vscode.env.clipboard.writeText(pod.name);
+    vscode.window.setStatusBarMessage(`Copied ${pod.name}`, 3000);
+  },
+
+  'consumerProbe.setBackendToken': async (ctx) => {
+    const token = await vscode.window.showInputBox({
+      title: 'Backend token',
+      prompt: 'Sent as "Authorization: Bearer …" to the backend; kept in the secret store, never in settings or logs. Leave empty to remove it.',
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (token === undefined) return;
+    await ctx.secrets.set('backendToken', token.trim());
+    void vscode.window.showInformationMessage(token.trim() ? 'Backend token saved in the secret store.' : 'Backend token removed.');
+  },
+
+  'consumerProbe.setBrokerCredentials': async (ctx) => {
+    const username = await vscode.window.showInputBox({ title: 'RabbitMQ user (management API)', ignoreFocusOut: true });
+    if (username === undefined) return;
+    const password = await vscode.window.showInputBox({ title: 'RabbitMQ password', password: true, ignoreFocusOut: true });
+    if (password === undefined) return;
+    await ctx.secrets.set('brokerUsername', username.trim());
+    await ctx.secrets.set('brokerPassword', password);
+    void vscode.window.showInformationMessage(username.trim() ? 'RabbitMQ credentials saved in the secret store.' : 'RabbitMQ credentials removed.');
+  },
+
+  'consumerProbe.clearHistory': async (ctx) => {
+    await ctx.clearHistory();
+  },
+};
+
+export function registerCommands(ctx: ProbeCtx): void {
+  for (const [id, handler] of Object.entries(COMMANDS)) {
+    ctx.ext.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => handler(ctx, ...args)));
+  }
+}

@@ -1,0 +1,44 @@
+// Activation: build the context, register the commands, and hand tests a small API. VS Code shows
+// nothing when activation throws, so say it and rethrow.
+import * as vscode from 'vscode';
+import { describeError } from '../probe/errors';
+import { registerCommands } from './commands';
+import { ProbeCtx } from './ctx';
+import type { RunRecord } from './runRecord';
+import type { RunTreeProvider } from './tree/runTree';
+import type { Sandbox } from '../sandbox/sandbox';
+
+/** What `activate` returns: used by the in-VS-Code tests, stable enough for other extensions. */
+export interface ConsumerProbeApi {
+  runs(): readonly RunRecord[];
+  isRunning(): boolean;
+  readonly tree: RunTreeProvider;
+  readonly onDidEndRun: vscode.Event<RunRecord>;
+  /** The embedded sandbox, once a sandbox run started it. */
+  sandbox(): Sandbox | undefined;
+}
+
+let ctx: ProbeCtx | undefined;
+
+export function activate(context: vscode.ExtensionContext): ConsumerProbeApi {
+  try {
+    const c = new ProbeCtx(context);
+    ctx = c;
+    registerCommands(c);
+    return {
+      runs: () => c.allRuns,
+      isRunning: () => c.running,
+      tree: c.tree,
+      onDidEndRun: c.onDidEndRun,
+      sandbox: () => c.sandbox,
+    };
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Cannot activate Consumer Probe: ${describeError(e)}`);
+    throw e;
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await ctx?.shutdown();
+  ctx = undefined;
+}

@@ -1,0 +1,39 @@
+// Pod logs open as read-only documents under the `consumer-probe-log:` scheme; the provider fetches
+// them through the kubeconfig of the run that saw the pod.
+import * as vscode from 'vscode';
+import { describeError } from '../probe/errors';
+import { LOG_TAIL_LINES, readPodLog } from './podLogs';
+import type { RunRecord } from './runRecord';
+
+export const POD_LOG_SCHEME = 'consumer-probe-log';
+
+export function podLogUri(runId: string, namespace: string, pod: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: POD_LOG_SCHEME, path: `/${namespace}/${pod}.log`, query: new URLSearchParams({ run: runId }).toString() });
+}
+
+export class PodLogDocuments implements vscode.TextDocumentContentProvider {
+  constructor(
+    private readonly runById: (id: string) => RunRecord | undefined,
+    private readonly onFailure: (reason: string) => void,
+  ) {}
+
+  async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
+    const [, namespace = '', file = ''] = uri.path.split('/');
+    const pod = file.replace(/\.log$/, '');
+    const run = this.runById(new URLSearchParams(uri.query).get('run') ?? '');
+    const header = `# logs of pod ${pod} (namespace ${namespace}), last ${LOG_TAIL_LINES} lines, read ${new Date().toISOString()}`;
+    if (!run) return `${header}\n# this run is no longer in the history\n`;
+    const abort = new AbortController();
+    const cancel = token.onCancellationRequested(() => abort.abort());
+    try {
+      const text = await readPodLog({ target: run.target, namespace, pod, signal: abort.signal });
+      return `${header}\n${text || '# (the container has written nothing yet)\n'}`;
+    } catch (e) {
+      const reason = run.target.kind === 'sandbox' ? `${describeError(e)} (the sandbox that ran this probe may have stopped)` : describeError(e);
+      this.onFailure(`cannot read the logs of ${pod}: ${reason}`);
+      return `${header}\n# cannot read the logs: ${reason}\n`;
+    } finally {
+      cancel.dispose();
+    }
+  }
+}

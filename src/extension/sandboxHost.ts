@@ -1,0 +1,59 @@
+// The embedded sandbox, started on the first sandbox run and kept for later ones (and for reading the
+// logs of their pods) until the extension stops. A change of the sandbox's pod labels restarts it.
+import { ProbeError, describeError } from '../probe/errors';
+import type { ProbeOptions } from '../probe/options';
+import { probeOptionsForProfile } from '../sandbox/probeOptions';
+import { PROFILES, profileByName } from '../sandbox/profiles';
+import { Sandbox } from '../sandbox/sandbox';
+import type { RunTarget } from './runRecord';
+
+export class SandboxHost {
+  private sandbox: Sandbox | undefined;
+  private labelsKey = '';
+  private starting: Promise<Sandbox> | undefined;
+
+  get current(): Sandbox | undefined {
+    return this.sandbox;
+  }
+
+  /** Options and target for one run of `scenario` in the (possibly freshly started) sandbox. */
+  async prepare(scenario: string, podLabels: Record<string, string>): Promise<{ options: ProbeOptions; target: RunTarget }> {
+    const profile = profileByName(scenario);
+    if (!profile) {
+      throw new ProbeError('BAD_ARGUMENT', `unknown sandbox scenario "${scenario}" (one of: ${PROFILES.map((p) => p.name).join(', ')})`);
+    }
+    const sandbox = await this.ensure(podLabels);
+    const options = probeOptionsForProfile(sandbox, profile);
+    const target: RunTarget = {
+      kind: 'sandbox',
+      backendUrl: sandbox.backendUrlFor(profile.name),
+      kubeconfig: sandbox.kubeconfigFor(profile.name),
+      namespace: sandbox.namespace,
+      scenario: profile.name,
+    };
+    return { options, target };
+  }
+
+  private async ensure(podLabels: Record<string, string>): Promise<Sandbox> {
+    const key = JSON.stringify(Object.entries(podLabels).sort());
+    if (this.sandbox && key === this.labelsKey) return this.sandbox;
+    if (this.starting) await this.starting.catch(() => undefined);
+    await this.stop();
+    this.labelsKey = key;
+    this.starting = Sandbox.start({ podLabels }).catch((e: unknown) => {
+      throw new ProbeError('SANDBOX_FAILED', `the embedded sandbox did not start: ${describeError(e)}`);
+    });
+    try {
+      this.sandbox = await this.starting;
+      return this.sandbox;
+    } finally {
+      this.starting = undefined;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const sandbox = this.sandbox;
+    this.sandbox = undefined;
+    await sandbox?.stop();
+  }
+}

@@ -1,0 +1,266 @@
+// Report view-model: the page's whole picture computed from the host's snapshot, as plain data, so
+// what the page shows (lanes, bars, markers, strips, rows, trend) is unit-tested without a browser.
+import type { Report, ReportPod, Severity } from '../src/probe/model';
+import { describeOutcome, foldAttempts, formatSeconds, milestoneDurations, podState, reportSpanMs } from '../src/probe/report/format';
+import type { ReportViewState, TrendPoint } from '../src/extension/report/protocol';
+
+export type Tone = 'ok' | 'warn' | 'error' | 'info' | 'muted';
+
+export interface Bar {
+  fromMs: number;
+  toMs: number;
+  label: string;
+  tone: Tone;
+  /** Still going when the run ended (drawn with an open end). */
+  open?: boolean;
+}
+
+export interface Marker {
+  atMs: number;
+  label: string;
+  tone: Tone;
+}
+
+export type LaneId = 'configure' | 'job' | 'pod' | 'queue' | 'consumer';
+
+export interface Lane {
+  id: LaneId;
+  label: string;
+  bars: Bar[];
+  markers: Marker[];
+}
+
+export interface TimelineView {
+  spanMs: number;
+  ticks: number[];
+  lanes: Lane[];
+  /** GET /metadata attempts folded into runs of one outcome, coloured by status. */
+  attempts: Bar[];
+  durations: { label: string; ms: number | null; text: string }[];
+}
+
+export interface BannerView {
+  tone: Tone;
+  badge: string;
+  title: string;
+  summary: string;
+  evidence: string[];
+  suggestions: string[];
+}
+
+export interface PodRow {
+  name: string;
+  namespace: string;
+  role: string;
+  state: string;
+  restarts: string;
+  node: string;
+  labels: string;
+  matchedBy: string;
+  firstSeen: string;
+}
+
+export interface EventRow {
+  at: string;
+  type: string;
+  reason: string;
+  object: string;
+  message: string;
+  tone: Tone;
+}
+
+export interface TrendView {
+  points: { runId: string; ms: number | null; label: string; tone: Tone; current: boolean }[];
+  maxMs: number;
+}
+
+export interface ReportView {
+  runId: string | null;
+  banner: BannerView;
+  timeline: TimelineView | null;
+  pods: PodRow[];
+  events: EventRow[];
+  trend: TrendView;
+  canExport: boolean;
+}
+
+const SEVERITY_TONE: Record<Severity, Tone> = { ok: 'ok', warning: 'warn', error: 'error', inconclusive: 'muted' };
+
+export function reportView(state: ReportViewState): ReportView {
+  const report = state.report ?? null;
+  return {
+    runId: state.runId ?? null,
+    banner: banner(state),
+    timeline: report ? timelineView(report, state.status === 'running' ? (state.elapsedMs ?? 0) : 0, state.status === 'running') : null,
+    pods: report ? podRows(report) : [],
+    events: report ? report.events.map(eventRow) : [],
+    trend: trendView(state.trend, state.runId),
+    canExport: state.status === 'done' && !!report,
+  };
+}
+
+function banner(state: ReportViewState): BannerView {
+  const plain = (tone: Tone, badge: string, title: string, summary: string): BannerView => ({ tone, badge, title, summary, evidence: [], suggestions: [] });
+  if (state.status === 'idle') return plain('muted', 'no run', 'No probe run yet', 'Run "Consumer Probe: Run Probe in Sandbox" to try it without a cluster.');
+  if (state.status === 'failed') return plain('error', 'could not run', 'The probe could not run', state.error ?? 'unknown reason');
+  const r = state.report;
+  if (state.status === 'running' || !r) {
+    const where = r?.jobId ? `job ${r.jobId}` : 'waiting for POST /configure';
+    return plain('info', 'running', 'Probe running…', `${where} · ${formatSeconds(state.elapsedMs ?? 0)} so far`);
+  }
+  const s = r.scenario;
+  return { tone: SEVERITY_TONE[s.severity], badge: `${s.id} · ${s.severity}`, title: s.title, summary: s.summary, evidence: s.evidence, suggestions: s.suggestions };
+}
+
+/** A tick step of 1, 2 or 5 × 10ⁿ ms giving at most ~8 ticks. */
+export function ticksFor(spanMs: number): number[] {
+  const rough = Math.max(spanMs, 1) / 8;
+  const base = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * base).find((s) => s >= rough) ?? rough;
+  const ticks: number[] = [];
+  for (let t = 0; t <= spanMs + 1e-9; t += step) ticks.push(Math.round(t));
+  return ticks;
+}
+
+export function timelineView(report: Report, elapsedMs: number, running: boolean): TimelineView {
+  const t = report.timings;
+  const end = Math.max(reportSpanMs(report), elapsedMs, t.configureMs ?? 0, 1);
+  const spanMs = niceSpan(end);
+  const lanes: Lane[] = [];
+
+  // configure
+  const configure: Lane = { id: 'configure', label: 'POST /configure', bars: [], markers: [] };
+  if (t.configureMs !== null) {
+    const failed = report.jobId === null;
+    configure.bars.push({ fromMs: 0, toMs: t.configureMs, label: `configure ${formatSeconds(t.configureMs)}`, tone: failed ? 'error' : 'ok' });
+    configure.markers.push({ atMs: t.configureMs, label: failed ? 'answered without a job id' : `job id ${report.jobId}`, tone: failed ? 'error' : 'ok' });
+  } else {
+    configure.bars.push({ fromMs: 0, toMs: end, label: 'no answer', tone: running ? 'info' : 'error', open: true });
+  }
+  lanes.push(configure);
+
+  // Job
+  const job: Lane = { id: 'job', label: 'Job', bars: [], markers: [] };
+  if (t.jobCreatedMs !== null) job.markers.push({ atMs: t.jobCreatedMs, label: 'Job created', tone: 'ok' });
+  lanes.push(job);
+
+  // pod: created → scheduled → running → ready
+  const primary = report.pods.find((p) => p.role === 'primary');
+  lanes.push(podLane(report, primary, end, running));
+
+  // queue
+  const queue: Lane = { id: 'queue', label: 'queue', bars: [], markers: [] };
+  if (t.queueCreatedMs !== null) {
+    queue.markers.push({ atMs: t.queueCreatedMs, label: 'queue declared', tone: 'ok' });
+    if (t.consumerAttachedMs !== null) {
+      queue.bars.push({ fromMs: t.queueCreatedMs, toMs: t.consumerAttachedMs, label: 'no consumer', tone: 'warn' });
+      queue.bars.push({ fromMs: t.consumerAttachedMs, toMs: end, label: 'consumer attached', tone: 'ok', open: true });
+      queue.markers.push({ atMs: t.consumerAttachedMs, label: 'consumer attached', tone: 'ok' });
+    } else {
+      queue.bars.push({ fromMs: t.queueCreatedMs, toMs: end, label: 'no consumer', tone: running ? 'info' : 'warn', open: true });
+    }
+  }
+  lanes.push(queue);
+
+  // consumer: from the configure answer until GET /metadata answers 200
+  const consumer: Lane = { id: 'consumer', label: 'consumer (GET /metadata)', bars: [], markers: [] };
+  const from = t.configureMs ?? 0;
+  if (t.consumerReadyMs !== null) {
+    consumer.bars.push({ fromMs: from, toMs: t.consumerReadyMs, label: `waiting ${formatSeconds(t.consumerReadyMs - from)}`, tone: 'info' });
+    consumer.markers.push({ atMs: t.consumerReadyMs, label: `ready ${formatSeconds(t.consumerReadyMs)}`, tone: SEVERITY_TONE[report.scenario.severity] });
+  } else if (report.jobId !== null) {
+    consumer.bars.push({ fromMs: from, toMs: end, label: running ? 'waiting' : 'never ready', tone: running ? 'info' : 'error', open: true });
+  }
+  lanes.push(consumer);
+
+  return { spanMs, ticks: ticksFor(spanMs), lanes, attempts: attemptBars(report, end), durations: durations(report) };
+}
+
+function podLane(report: Report, primary: ReportPod | undefined, end: number, running: boolean): Lane {
+  const t = report.timings;
+  const lane: Lane = { id: 'pod', label: primary ? `pod ${primary.name}` : 'pod', bars: [], markers: [] };
+  const stages: { at: number | null; marker: string; until: string }[] = [
+    { at: t.podCreatedMs, marker: 'created', until: 'pending' },
+    { at: t.podScheduledMs, marker: 'scheduled', until: 'starting' },
+    { at: t.podRunningMs, marker: 'running', until: 'not ready' },
+    { at: t.podReadyMs, marker: 'ready', until: 'ready' },
+  ];
+  const reached = stages.filter((s): s is { at: number; marker: string; until: string } => s.at !== null);
+  reached.forEach((s, i) => {
+    lane.markers.push({ atMs: s.at, label: `${s.marker} ${formatSeconds(s.at)}`, tone: s.marker === 'ready' ? 'ok' : 'info' });
+    const next = reached[i + 1];
+    const last = !next;
+    const stuck = last && s.marker !== 'ready';
+    const reason = stuck && primary?.reason ? ` (${primary.reason})` : '';
+    const tone: Tone = s.marker === 'ready' ? 'ok' : stuck && !running ? (primary && isFailed(primary) ? 'error' : 'warn') : 'info';
+    lane.bars.push({ fromMs: s.at, toMs: next?.at ?? end, label: `${s.until}${reason}`, tone, open: last });
+  });
+  if (primary && isFailed(primary)) lane.markers.push({ atMs: end, label: podState(primary.phase, primary.ready, primary.reason), tone: 'error' });
+  return lane;
+}
+
+function isFailed(pod: ReportPod): boolean {
+  return pod.phase === 'Failed' || /BackOff|ErrImage|Error|OOMKilled|ExitCode/.test(pod.reason ?? '');
+}
+
+function attemptBars(report: Report, end: number): Bar[] {
+  const runs = foldAttempts(report.metadataAttempts);
+  return runs.map((run, i) => {
+    const next = runs[i + 1];
+    const toMs = next ? next.firstMs : Math.max(run.lastMs, Math.min(end, run.lastMs + 50));
+    return { fromMs: run.firstMs, toMs, label: `${describeOutcome(run.status, run.error)} × ${run.count}`, tone: statusTone(run.status) };
+  });
+}
+
+export function statusTone(status: number | null): Tone {
+  if (status === null) return 'error';
+  if (status >= 200 && status < 300) return 'ok';
+  if (status === 404) return 'warn';
+  if (status >= 500) return 'error';
+  return 'muted';
+}
+
+function durations(report: Report): TimelineView['durations'] {
+  return milestoneDurations(report.timings).map((d) => ({ label: d.label, ms: d.ms, text: formatSeconds(d.ms) }));
+}
+
+function niceSpan(ms: number): number {
+  const step = ticksFor(ms)[1] ?? ms;
+  return Math.ceil(ms / step) * step;
+}
+
+function podRows(report: Report): PodRow[] {
+  const order = (p: ReportPod) => (p.role === 'primary' ? 0 : 1);
+  return [...report.pods]
+    .sort((a, b) => order(a) - order(b) || a.firstSeenMs - b.firstSeenMs)
+    .map((p) => ({
+      name: p.name,
+      namespace: p.namespace,
+      role: p.role,
+      state: podState(p.phase, p.ready, p.reason),
+      restarts: String(p.restartCount),
+      node: p.node ?? '—',
+      labels: Object.entries(p.labels).map(([k, v]) => `${k}=${v}`).join(', '),
+      matchedBy: p.matchedBy.join(', '),
+      firstSeen: formatSeconds(p.firstSeenMs),
+    }));
+}
+
+function eventRow(e: Report['events'][number]): EventRow {
+  return { at: formatSeconds(e.atMs), type: e.type, reason: e.reason, object: e.object, message: e.message, tone: e.type === 'Warning' ? 'warn' : 'muted' };
+}
+
+function trendView(points: readonly TrendPoint[], currentRunId: string | undefined): TrendView {
+  const recent = points.slice(-20);
+  const known = recent.map((p) => p.consumerReadyMs).filter((x): x is number => x !== null);
+  return {
+    maxMs: known.length ? Math.max(...known) : 0,
+    points: recent.map((p) => ({
+      runId: p.runId,
+      ms: p.consumerReadyMs,
+      label: `${p.jobId ?? 'no job id'} · ${p.scenarioId ?? '?'} · ${p.consumerReadyMs !== null ? formatSeconds(p.consumerReadyMs) : 'never ready'} · ${p.startedAt}`,
+      tone: p.consumerReadyMs === null ? 'error' : p.scenarioId === 'healthy' ? 'ok' : 'warn',
+      current: p.runId === currentRunId,
+    })),
+  };
+}
