@@ -1,7 +1,7 @@
 // The command table. Each entry is a small function of the context; commands that need a run, a
 // pod or a report say so instead of doing nothing.
 import * as vscode from 'vscode';
-import { describeError } from '../probe/errors';
+import { userMessage } from '../probe/errors';
 import { renderJson } from '../probe/report/json';
 import { renderMarkdown } from '../probe/report/markdown';
 import type { ProbeCtx } from './ctx';
@@ -91,7 +91,7 @@ export const COMMANDS: Record<string, Handler> = {
       const chosen = await pickContext(ctx.config);
       if (chosen) void vscode.window.showInformationMessage(`Consumer Probe will use the context "${chosen}" from the next run.`);
     } catch (e) {
-      await showFailure(ctx.log, 'Cannot list Kubernetes contexts', describeError(e));
+      await showFailure(ctx.log, 'Cannot list Kubernetes contexts', userMessage(e));
     }
   },
 

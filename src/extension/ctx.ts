@@ -1,7 +1,7 @@
 // The composition root: owns every long-lived piece (log, tree, status bar, report panel, sandbox,
 // history) and the one probe run at a time. Commands call into it; nothing else holds state.
 import * as vscode from 'vscode';
-import { describeError } from '../probe/errors';
+import { userMessage } from '../probe/errors';
 import type { ProbeOptions } from '../probe/options';
 import type { Sandbox } from '../sandbox/sandbox';
 import { Config } from './config';
@@ -91,7 +91,7 @@ export class ProbeCtx implements vscode.Disposable {
     try {
       prepared = await prepare();
     } catch (e) {
-      await showFailure(this.log, 'Consumer Probe could not start', describeError(e));
+      await showFailure(this.log, 'Consumer Probe could not start', userMessage(e));
       return undefined;
     }
     const { options, target } = prepared;

@@ -1,7 +1,7 @@
 // Activation: build the context, register the commands, and hand tests a small API. VS Code shows
 // nothing when activation throws, so say it and rethrow.
 import * as vscode from 'vscode';
-import { describeError } from '../probe/errors';
+import { userMessage } from '../probe/errors';
 import { registerCommands } from './commands';
 import { ProbeCtx } from './ctx';
 import type { RunRecord } from './runRecord';
@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): ConsumerProbeApi {
       sandbox: () => c.sandbox,
     };
   } catch (e) {
-    void vscode.window.showErrorMessage(`Cannot activate Consumer Probe: ${describeError(e)}`);
+    void vscode.window.showErrorMessage(`Cannot activate Consumer Probe: ${userMessage(e)}`);
     throw e;
   }
 }

@@ -3,7 +3,7 @@
 // text for the log channel, and stop. No `vscode` here: the shell decides how to show it.
 import { randomUUID } from 'node:crypto';
 import { buildReport } from '../probe/buildReport';
-import { describeError } from '../probe/errors';
+import { userMessage } from '../probe/errors';
 import { matchPod } from '../probe/matching';
 import type { Observation } from '../probe/model';
 import type { ProbeOptions } from '../probe/options';
@@ -71,7 +71,7 @@ export class ProbeSession {
       const report = await handle.report;
       return this.finish({ status: 'done', report });
     } catch (e) {
-      return this.finish({ status: 'failed', error: describeError(e) });
+      return this.finish({ status: 'failed', error: userMessage(e) });
     }
   }
 

@@ -37,3 +37,8 @@ export function describeError(e: unknown): string {
   }
   return oneLine(String(e), 300);
 }
+
+/** What a user is told: a ProbeError's message is already the sentence; anything else is described. */
+export function userMessage(e: unknown): string {
+  return ProbeError.is(e) ? oneLine(e.message, 300) : describeError(e);
+}
