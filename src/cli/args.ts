@@ -15,10 +15,23 @@ export interface BrokerFlags {
   amqp?: string;
 }
 
+/** Log monitor flags of `run`; present only when given. */
+export interface LogFlags {
+  /** Backend pods: name prefix (default panda-panda-focus-server). */
+  backendPods?: string;
+  /** Backend pods: label selector, e.g. app.kubernetes.io/name=focus-server. */
+  backendSelector?: string;
+  backendContainer?: string;
+  /** --no-logs: follow neither the backend's nor the job pod's logs. */
+  noLogs?: true;
+}
+
 export type CliCommand =
-  | ({ command: 'run'; backend: string; namespace?: string; kubeconfig?: string; context?: string; body?: string; timeoutS?: number; slowS?: number } & OutputFlags & BrokerFlags)
+  | ({ command: 'run'; backend: string; namespace?: string; kubeconfig?: string; context?: string; body?: string; timeoutS?: number; slowS?: number } & OutputFlags &
+      BrokerFlags &
+      LogFlags)
   | ({ command: 'demo'; scenario?: string } & OutputFlags & BrokerFlags)
-  | { command: 'sandbox'; port?: number }
+  | ({ command: 'sandbox'; port?: number } & BrokerFlags)
   | { command: 'help'; topic?: string }
   | { command: 'version' };
 
@@ -26,16 +39,25 @@ export const USAGE = `usage:
   consumer-probe run --backend URL [--namespace NS] [--kubeconfig FILE] [--context NAME]
                      [--body FILE] [--timeout S] [--slow S] [--rabbitmq URL] [--amqp URL]
                      [--json FILE|-] [--markdown FILE] [--junit FILE] [--quiet]
+                     [--backend-pods PREFIX] [--backend-selector LABELS] [--backend-container NAME]
+                     [--no-logs]
   consumer-probe demo [--scenario ID] [--rabbitmq URL] [--amqp URL] [output flags]
-  consumer-probe sandbox [--port N]
+  consumer-probe sandbox [--port N] [--rabbitmq URL --amqp URL]
 
   run       probe a real backend and cluster
-  demo      probe the embedded sandbox (no cluster needed)
+  demo      probe the embedded sandbox (no cluster needed); with --rabbitmq and --amqp the sandbox
+            declares the job's queue and attaches its consumer on that real RabbitMQ
   sandbox   serve the sandbox until Ctrl-C; prints the backend URL and a kubeconfig path
 
+  --rabbitmq URL        RabbitMQ management API (queue, consumers; statistics lag ≈5 s)
+  --amqp URL            AMQP URL: also check the queue with a passive declare (real time)
+  --backend-pods PREFIX backend pods whose logs are followed (default panda-panda-focus-server)
+  --backend-selector L  or pick them by label selector (e.g. app.kubernetes.io/name=focus-server)
+  --no-logs             do not follow the backend's or the job pod's logs
+
 Secrets never go on the command line: the backend token is read from CONSUMER_PROBE_TOKEN, the
-RabbitMQ management credentials from CONSUMER_PROBE_RABBITMQ_USER / CONSUMER_PROBE_RABBITMQ_PASSWORD
-(or the --rabbitmq URL's user info).
+RabbitMQ credentials from CONSUMER_PROBE_RABBITMQ_USER / CONSUMER_PROBE_RABBITMQ_PASSWORD (or the
+--rabbitmq / --amqp URL's user info).
 Exit status: 0 healthy, 1 any other scenario, 2 the probe could not start.`;
 
 const outputOptions = {
@@ -91,6 +113,32 @@ function outputs(values: Record<string, unknown>): OutputFlags & BrokerFlags {
   };
 }
 
+function logFlags(values: Record<string, unknown>): LogFlags {
+  const text = (flag: string): string | undefined => {
+    const v = values[flag] as string | undefined;
+    if (v !== undefined && v.trim() === '') throw new ProbeError('BAD_ARGUMENT', `--${flag} needs a value`);
+    return v;
+  };
+  const backendPods = text('backend-pods');
+  const backendSelector = text('backend-selector');
+  const backendContainer = text('backend-container');
+  return {
+    ...(backendPods !== undefined ? { backendPods } : {}),
+    ...(backendSelector !== undefined ? { backendSelector } : {}),
+    ...(backendContainer !== undefined ? { backendContainer } : {}),
+    ...(values['no-logs'] === true ? { noLogs: true as const } : {}),
+  };
+}
+
+/** Driving a real broker from the sandbox takes both: AMQP to declare and consume, the management API to watch. */
+export function realBrokerFlags(flags: BrokerFlags): { amqpUrl: string; managementUrl: string } | null {
+  if (!flags.rabbitmq && !flags.amqp) return null;
+  if (!flags.rabbitmq || !flags.amqp) {
+    throw new ProbeError('BAD_ARGUMENT', 'a real broker for the sandbox needs both --rabbitmq URL (management API) and --amqp URL');
+  }
+  return { amqpUrl: flags.amqp, managementUrl: flags.rabbitmq };
+}
+
 export function parseCommandLine(argv: string[]): CliCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { command: 'help' };
@@ -106,6 +154,10 @@ export function parseCommandLine(argv: string[]): CliCommand {
         body: { type: 'string' },
         timeout: { type: 'string' },
         slow: { type: 'string' },
+        'backend-pods': { type: 'string' },
+        'backend-selector': { type: 'string' },
+        'backend-container': { type: 'string' },
+        'no-logs': { type: 'boolean', default: false },
       });
       if (values.help) return { command: 'help', topic: 'run' };
       const backend = url('backend', values.backend as string | undefined, ['http:', 'https:']);
@@ -120,6 +172,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
         timeoutS: seconds('timeout', values.timeout as string | undefined),
         slowS: seconds('slow', values.slow as string | undefined),
         ...outputs(values),
+        ...logFlags(values),
       };
     }
     case 'demo': {
@@ -128,13 +181,20 @@ export function parseCommandLine(argv: string[]): CliCommand {
       return { command: 'demo', scenario: values.scenario as string | undefined, ...outputs(values) };
     }
     case 'sandbox': {
-      const { values } = parse(rest, { port: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } });
+      const { values } = parse(rest, {
+        port: { type: 'string' },
+        rabbitmq: { type: 'string' },
+        amqp: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      });
       if (values.help) return { command: 'help', topic: 'sandbox' };
       const port = values.port === undefined ? undefined : Number(values.port);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
         throw new ProbeError('BAD_ARGUMENT', `--port takes a port number (0-65535), got "${values.port}"`);
       }
-      return { command: 'sandbox', port };
+      const rabbitmq = url('rabbitmq', values.rabbitmq as string | undefined, ['http:', 'https:']);
+      const amqp = url('amqp', values.amqp as string | undefined, ['amqp:', 'amqps:']);
+      return { command: 'sandbox', port, ...(rabbitmq ? { rabbitmq } : {}), ...(amqp ? { amqp } : {}) };
     }
     default:
       throw new ProbeError('BAD_ARGUMENT', `unknown command "${command}" (expected run, demo or sandbox)`);

@@ -1,10 +1,10 @@
 // `consumer-probe`: a thin shell over the engine. Exit 0 healthy, 1 any other scenario, 2 when the
 // probe could not start — always with one line on stderr, never a stack trace.
 import { ProbeError, describeError } from '../probe/errors';
-import { defaultProbeOptions, type ProbeOptions } from '../probe/options';
+import { defaultLogOptions, defaultProbeOptions, type ProbeOptions } from '../probe/options';
 import { PROFILES, profileByName } from '../sandbox/profiles';
 import { Sandbox } from '../sandbox/sandbox';
-import { USAGE, parseCommandLine, type CliCommand } from './args';
+import { USAGE, parseCommandLine, realBrokerFlags, type CliCommand } from './args';
 import { checkOutputPaths } from './outputs';
 import { readBodyFile } from './readBody';
 import { runAndReport, type CliIo } from './probeCommand';
@@ -19,19 +19,38 @@ function runOptions(cmd: Extract<CliCommand, { command: 'run' }>, env: NodeJS.Pr
   options.kube = { ...options.kube, kubeconfig: cmd.kubeconfig, context: cmd.context, namespace: cmd.namespace };
   if (cmd.timeoutS !== undefined) options.timeoutMs = cmd.timeoutS * 1000;
   if (cmd.slowS !== undefined) options.slowThresholdMs = cmd.slowS * 1000;
-  if (cmd.rabbitmq) {
+  if (cmd.rabbitmq || cmd.amqp) {
     options.broker = {
       ...options.broker,
       managementUrl: cmd.rabbitmq,
+      amqpUrl: cmd.amqp,
       username: env.CONSUMER_PROBE_RABBITMQ_USER || undefined,
       password: env.CONSUMER_PROBE_RABBITMQ_PASSWORD || undefined,
+    };
+  }
+  const logs = options.logs ?? defaultLogOptions();
+  if (cmd.noLogs) options.logs = { ...logs, backend: { ...logs.backend, enabled: false }, pod: { ...logs.pod, enabled: false } };
+  else if (cmd.backendPods !== undefined || cmd.backendSelector !== undefined || cmd.backendContainer !== undefined) {
+    options.logs = {
+      ...logs,
+      backend: {
+        enabled: true,
+        // A label selector alone replaces the default name prefix.
+        podNamePrefix: cmd.backendPods ?? (cmd.backendSelector !== undefined ? undefined : logs.backend.podNamePrefix),
+        labelSelector: cmd.backendSelector,
+        container: cmd.backendContainer,
+      },
     };
   }
   return options;
 }
 
-function amqpNotice(flags: { amqp?: string }): string[] {
-  return flags.amqp ? ['note: --amqp is accepted, but the AMQP queue check is not implemented yet; queue figures come from the management API (--rabbitmq) only'] : [];
+/** `amqp://host:5672/vhost` / `http://host:15672`: a broker URL fit to print (no user info). */
+function printable(raw: string): string {
+  const url = new URL(raw);
+  url.username = '';
+  url.password = '';
+  return url.toString().replace(/\/$/, '');
 }
 
 async function demo(cmd: Extract<CliCommand, { command: 'demo' }>, io: CliIo): Promise<number> {
@@ -41,7 +60,8 @@ async function demo(cmd: Extract<CliCommand, { command: 'demo' }>, io: CliIo): P
     throw new ProbeError('BAD_ARGUMENT', `unknown scenario "${name}" (one of: ${PROFILES.map((p) => p.name).join(', ')})`);
   }
   checkOutputPaths(cmd);
-  const sandbox = await Sandbox.start().catch((e: unknown) => {
+  const broker = realBrokerFlags(cmd);
+  const sandbox = await Sandbox.start(broker ? { broker } : {}).catch((e: unknown) => {
     throw new ProbeError('SANDBOX_FAILED', `the embedded sandbox did not start: ${describeError(e)}`);
   });
   try {
@@ -49,12 +69,14 @@ async function demo(cmd: Extract<CliCommand, { command: 'demo' }>, io: CliIo): P
     options.kube = { ...options.kube, kubeconfig: sandbox.kubeconfigFor(profile.name), namespace: sandbox.namespace };
     options.timeoutMs = profile.probe.timeoutMs;
     options.slowThresholdMs = profile.probe.slowThresholdMs;
-    options.broker = { ...options.broker, managementUrl: sandbox.brokerUrl, username: 'guest', password: 'guest' };
+    options.broker = { ...options.broker, ...sandbox.brokerOptions() };
+    const brokerText = broker
+      ? `real RabbitMQ: management API ${printable(broker.managementUrl)}, AMQP ${printable(broker.amqpUrl)}`
+      : `simulated RabbitMQ management API ${sandbox.brokerUrl}`;
     const preface = [
       `Consumer Probe demo — scenario profile "${profile.name}": ${profile.description}`,
-      `Embedded sandbox: backend ${sandbox.backendUrlFor(profile.name)}, simulated Kubernetes API ${sandbox.api.url} (namespace ${sandbox.namespace}), simulated RabbitMQ management API ${sandbox.brokerUrl}`,
+      `Embedded sandbox: backend ${sandbox.backendUrlFor(profile.name)}, simulated Kubernetes API ${sandbox.api.url} (namespace ${sandbox.namespace}), ${brokerText}`,
       `Timeout ${profile.probe.timeoutMs / 1000} s, slow threshold ${profile.probe.slowThresholdMs / 1000} s (the sandbox runs on a compressed time scale)`,
-      ...(cmd.rabbitmq || cmd.amqp ? ['note: the demo does not drive a real broker yet (--rabbitmq/--amqp are ignored); it uses the simulated one'] : []),
       '',
     ];
     return await runAndReport(options, cmd, io, preface);
@@ -76,12 +98,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case 'run': {
         checkOutputPaths(cmd);
         const options = runOptions(cmd, io.env);
-        return await runAndReport(options, cmd, io, amqpNotice(cmd));
+        return await runAndReport(options, cmd, io);
       }
       case 'demo':
         return await demo(cmd, io);
       case 'sandbox':
-        return await serveSandbox(cmd.port, io);
+        return await serveSandbox(cmd.port, io, realBrokerFlags(cmd));
     }
   } catch (e) {
     if (ProbeError.is(e)) {

@@ -2,18 +2,27 @@
 import { PROFILES } from '../sandbox/profiles';
 import { Sandbox } from '../sandbox/sandbox';
 import { ProbeError, describeError } from '../probe/errors';
+import type { RealBrokerOptions } from '../sandbox/realBroker';
 import type { CliIo } from './probeCommand';
 
-export async function serveSandbox(port: number | undefined, io: CliIo): Promise<number> {
-  const sandbox = await Sandbox.start({ port }).catch((e: unknown) => {
+export async function serveSandbox(port: number | undefined, io: CliIo, broker: RealBrokerOptions | null = null): Promise<number> {
+  const sandbox = await Sandbox.start({ port, ...(broker ? { broker } : {}) }).catch((e: unknown) => {
     throw new ProbeError('SANDBOX_FAILED', `the sandbox did not start: ${describeError(e)}`);
   });
   const say = (t: string) => io.stdout(`${t}\n`);
   say(`backend URL: ${sandbox.backendUrl}`);
   say(`kubeconfig: ${sandbox.kubeconfigPath}`);
   say(`Kubernetes API: ${sandbox.api.url} (namespace ${sandbox.namespace})`);
-  say(`RabbitMQ management API: ${sandbox.brokerUrl} (guest/guest)`);
-  const rabbitmq = sandbox.brokerUrl.replace('://', '://guest:guest@');
+  let rabbitmq: string;
+  if (sandbox.realBroker) {
+    // A real broker's credentials are not printed: the probe reads them from the environment.
+    say(`RabbitMQ (real): management API ${sandbox.brokerUrl}, AMQP ${sandbox.realBroker.amqpLabel}`);
+    say('  the run commands below need CONSUMER_PROBE_RABBITMQ_USER and CONSUMER_PROBE_RABBITMQ_PASSWORD set to its credentials');
+    rabbitmq = `${sandbox.brokerUrl} --amqp ${sandbox.realBroker.amqpLabel}`;
+  } else {
+    say(`RabbitMQ management API: ${sandbox.brokerUrl} (guest/guest)`);
+    rabbitmq = sandbox.brokerUrl.replace('://', '://guest:guest@');
+  }
   say('');
   say('Scenario profiles (the sandbox runs on a compressed time scale, so pass the thresholds shown):');
   for (const p of PROFILES) {

@@ -8,9 +8,11 @@ import type {
   Observation,
   PodSnapshot,
   ProbeEndReason,
-  QueueState,
+  QueueSourceKind,
   ReportEvent,
+  ReportLogs,
   ReportPod,
+  ReportQueue,
   Timings,
 } from './model';
 import { TIMING_KEYS } from './model';
@@ -18,6 +20,8 @@ import type { MatchRules } from './options';
 import { jobNamesFor, matchPod } from './matching';
 import { isScheduled, isRunning, podReason } from './podState';
 import { isReadyStatus } from './backend/responseText';
+import { analyseQueue } from './broker/queueReport';
+import { analyseLogs } from './logs/logReport';
 
 export interface AnalysedPod extends ReportPod {
   /** The last snapshot seen: containers, conditions, status reason. */
@@ -39,12 +43,22 @@ export interface Analysis {
   job: JobSnapshot | null;
   events: ReportEvent[];
   metadataAttempts: MetadataAttempt[];
-  queue: QueueState | null;
+  queue: ReportQueue | null;
+  /** Which source first saw the queue, and the first consumer. */
+  queueSeenVia: { created: QueueSourceKind | null; attached: QueueSourceKind | null; otherNames: string[] };
   /** The last word on cluster access, and whether it was ever watched during the run. */
   cluster: { last: ClusterAccess | null; everWatching: boolean };
-  /** Null when no broker was given to watch. */
+  /** Null when no broker was given to watch; `watching` when any of its sources worked. */
   broker: BrokerAccess | null;
+  /** The last word of each broker source that was used. */
+  brokerSources: Partial<Record<QueueSourceKind, BrokerAccess>>;
+  logs: ReportLogs;
   end: { reason: ProbeEndReason | null; atMs: number | null };
+}
+
+export interface AnalyseLimits {
+  /** Log lines per source in the report (default 200). */
+  logLines?: number;
 }
 
 export function byTime(observations: readonly Observation[]): Observation[] {
@@ -111,7 +125,7 @@ function trackPod(pods: Map<string, AnalysedPod>, obs: { atMs: number; pod: PodS
   pods.set(pod.uid, entry);
 }
 
-export function analyse(observations: readonly Observation[], rules: MatchRules): Analysis {
+export function analyse(observations: readonly Observation[], rules: MatchRules, limits: AnalyseLimits = {}): Analysis {
   const ordered = byTime(observations);
   const answered = ordered.find((o) => o.kind === 'configure.answered');
   const jobId = answered?.kind === 'configure.answered' ? answered.jobId : null;
@@ -122,10 +136,9 @@ export function analyse(observations: readonly Observation[], rules: MatchRules)
   const events: ReportEvent[] = [];
   const metadataAttempts: MetadataAttempt[] = [];
   let job: JobSnapshot | null = null;
-  let queue: QueueState | null = null;
   let lastAccess: ClusterAccess | null = null;
   let everWatching = false;
-  let broker: BrokerAccess | null = null;
+  const brokerSources: Partial<Record<QueueSourceKind, BrokerAccess>> = {};
   let end: Analysis['end'] = { reason: null, atMs: null };
   const jobNames = jobId ? jobNamesFor(jobId, rules) : null;
 
@@ -154,14 +167,8 @@ export function analyse(observations: readonly Observation[], rules: MatchRules)
       case 'event.seen':
         events.push({ atMs: o.atMs, type: o.event.type, reason: o.event.reason, object: o.event.object, message: o.event.message });
         break;
-      case 'queue.changed':
-        // firstSeenMs is the time of the first observation, whatever the monitor put there.
-        queue = { ...o.queue, firstSeenMs: (queue as QueueState | null)?.firstSeenMs ?? o.atMs };
-        timings.queueCreatedMs ??= o.atMs;
-        if (timings.consumerAttachedMs === null && (o.queue.consumers ?? 0) > 0) timings.consumerAttachedMs = o.atMs;
-        break;
       case 'broker.access':
-        broker = o.access;
+        brokerSources[o.access.via ?? 'management'] = o.access;
         break;
       case 'probe.ended':
         end = { reason: o.reason, atMs: o.atMs };
@@ -170,6 +177,13 @@ export function analyse(observations: readonly Observation[], rules: MatchRules)
         break;
     }
   }
+
+  // firstSeenMs is the time of the first observation, whatever the monitor put there.
+  const q = analyseQueue(ordered);
+  timings.queueCreatedMs = q.queueCreatedMs;
+  timings.consumerAttachedMs = q.consumerAttachedMs;
+  const sources = Object.values(brokerSources);
+  const broker = sources.find((b) => b.state === 'watching') ?? sources[sources.length - 1] ?? null;
 
   const all = [...pods.values()];
   const primaries = all.filter((p) => p.role === 'primary').sort((a, b) => a.firstSeenMs - b.firstSeenMs);
@@ -199,9 +213,12 @@ export function analyse(observations: readonly Observation[], rules: MatchRules)
     job,
     events,
     metadataAttempts,
-    queue,
+    queue: q.queue,
+    queueSeenVia: { created: q.createdVia, attached: q.attachedVia, otherNames: q.otherNames },
     cluster: { last: lastAccess, everWatching },
     broker,
+    brokerSources,
+    logs: analyseLogs(ordered, limits.logLines),
     end,
   };
 }

@@ -1,5 +1,5 @@
 // Timeline → the one report object every renderer reads.
-import { analyse, type Analysis } from './analysis';
+import { analyse, type AnalyseLimits, type Analysis } from './analysis';
 import { diagnose, type DiagnoseContext } from './diagnose';
 import type { Observation, Report } from './model';
 import type { MatchRules } from './options';
@@ -28,10 +28,10 @@ export function reportFromAnalysis(a: Analysis, ctx: DiagnoseContext): Report {
     metadataAttempts: a.metadataAttempts,
     queue: a.queue,
     events: a.events,
-    logs: {},
+    logs: a.logs,
   };
 }
 
-export function buildReport(observations: readonly Observation[], rules: MatchRules, ctx: DiagnoseContext): Report {
-  return reportFromAnalysis(analyse(observations, rules), ctx);
+export function buildReport(observations: readonly Observation[], rules: MatchRules, ctx: DiagnoseContext, limits: AnalyseLimits = {}): Report {
+  return reportFromAnalysis(analyse(observations, rules, limits), ctx);
 }

@@ -4,6 +4,20 @@ import type { Analysis, AnalysedPod } from './analysis';
 import type { Scenario, ScenarioId, Severity } from './model';
 import { podFailure } from './podState';
 import { foldAttempts } from './report/format';
+import {
+  backendErrorEvidence,
+  backendErrorSuggestion,
+  brokerEvidence,
+  crashEvidence,
+  crashedContainer,
+  logProblems,
+  podErrorEvidence,
+  queueStage,
+  queueSuggestions,
+  s,
+} from './diagnoseEvidence';
+
+export { s };
 
 export interface DiagnoseContext {
   timeoutMs: number;
@@ -35,10 +49,8 @@ const SEVERITY: Record<ScenarioId, Severity> = {
   cluster_unavailable: 'inconclusive',
 };
 
-export const s = (ms: number | null): string => (ms === null ? 'never' : `${(ms / 1000).toFixed(3)} s`);
-
 function scenario(id: ScenarioId, summary: string, evidence: string[], suggestions: string[]): Scenario {
-  return { id, severity: SEVERITY[id], title: TITLES[id], summary, evidence: evidence.filter(Boolean), suggestions };
+  return { id, severity: SEVERITY[id], title: TITLES[id], summary, evidence: evidence.filter(Boolean), suggestions: [...new Set(suggestions.filter(Boolean))] };
 }
 
 function metadataEvidence(a: Analysis): string {
@@ -48,18 +60,6 @@ function metadataEvidence(a: Analysis): string {
   const last = runs[runs.length - 1]!;
   const outcome = last.status !== null ? `${last.status}${last.error ? ` "${last.error}"` : ''}` : (last.error ?? 'no answer');
   return `GET /metadata/${a.jobId} answered ${outcome} (${attempts.length} attempt${attempts.length === 1 ? '' : 's'}, last at ${s(last.lastMs)})`;
-}
-
-/** What the broker said about the job's queue, when a broker was watched. */
-function queueEvidence(a: Analysis): string {
-  if (a.broker === null) return '';
-  if (a.queue) {
-    const consumers = a.queue.consumers === null ? 'an unknown number of' : String(a.queue.consumers);
-    const attached = a.timings.consumerAttachedMs !== null ? `, a consumer attached at ${s(a.timings.consumerAttachedMs)}` : '';
-    return `queue ${a.queue.name} appeared at ${s(a.queue.firstSeenMs)}${attached}; last seen with ${consumers} consumers (source: ${a.queue.source})`;
-  }
-  if (a.broker.state === 'unavailable') return `queue not observed: ${a.broker.reason}`;
-  return `no queue for job ${a.jobId} appeared on the broker`;
 }
 
 /** `PodScheduled 2.800 s → Initialized 4.200 s → …`: when each condition first became True. */
@@ -100,6 +100,7 @@ function diagnoseReady(a: Analysis, ctx: DiagnoseContext, ready: number): Scenar
   if (t.podReadyMs !== null) evidence.push(`pod ${a.primary?.name} ready at ${s(t.podReadyMs)}`);
   const unobserved = clusterUnavailableReason(a);
   if (unobserved) evidence.push(`pods not observed: ${unobserved}`);
+  evidence.push(...brokerEvidence(a));
   if (ready <= ctx.slowThresholdMs) {
     return scenario('healthy', `The consumer for job ${a.jobId} was ready after ${s(ready)} (threshold ${s(ctx.slowThresholdMs)}).`, evidence, []);
   }
@@ -128,10 +129,11 @@ function diagnoseReady(a: Analysis, ctx: DiagnoseContext, ready: number): Scenar
   return scenario(
     'slow_consumer',
     `The consumer was ready after ${s(ready)}, over the ${s(ctx.slowThresholdMs)} threshold${after !== null ? `; the pod was ready at ${s(podStart)}, so ${s(after)} went to the backend` : ''}.`,
-    evidence,
+    [...evidence, backendErrorEvidence(a)],
     [
       'The backend was slow to create the consumer: check its load and logs around this job id.',
       'Compare with other runs: a steady rise suggests the backend is saturated (30 concurrent jobs at most).',
+      ...backendErrorSuggestion(a, (rest) => kubectl(ctx, rest)),
     ],
   );
 }
@@ -139,16 +141,18 @@ function diagnoseReady(a: Analysis, ctx: DiagnoseContext, ready: number): Scenar
 function diagnosePodFailure(a: Analysis, ctx: DiagnoseContext, pod: AnalysedPod, failure: string): Scenario {
   const events = lastEventLine(a, pod.name, ['Failed', 'BackOff', 'OOMKilling', 'Evicted']);
   const pulling = /Image|ErrImage/.test(failure);
+  const crash = crashedContainer(a);
   return scenario(
     'pod_failed',
     `Pod ${pod.name} failed: ${failure}. The consumer never became ready.`,
-    [failure, events ?? '', metadataEvidence(a)],
+    [failure, events ?? '', crashEvidence(a), crash ? '' : podErrorEvidence(a), ...brokerEvidence(a), metadataEvidence(a), backendErrorEvidence(a), ...logProblems(a)],
     pulling
       ? [
           'Check the image name and tag in the Job template and that the nodes can pull from the registry (credentials, imagePullSecrets).',
           `See the pull error: ${kubectl(ctx, `describe pod ${pod.name}`)}`,
         ]
       : [
+          ...(crash ? [`The container ended with "${crash.line.trim()}" on every start: fix that first (its last lines are in the report).`] : []),
           `Read the crashed container's output: ${kubectl(ctx, `logs ${pod.name} --previous`)}`,
           'A crash at start usually means bad configuration from the backend (payload, stream settings) or an unreachable RabbitMQ.',
         ],
@@ -171,6 +175,7 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
         scheduling ?? (pod.node ? `scheduled on ${pod.node}, containers never started` : 'the pod was never scheduled'),
         other ?? '',
         metadataEvidence(a),
+        backendErrorEvidence(a),
       ],
       scheduling && /gpu/i.test(scheduling)
         ? [
@@ -186,13 +191,20 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
       `Pod ${pod.name} ran${pod.readyMs !== null ? ` and was ready at ${s(pod.readyMs)}` : ' (never Ready)'}, but the consumer never became ready ${ended}.`,
       [
         `pod ${pod.name}: Running at ${s(pod.runningMs)}, Ready at ${s(pod.readyMs)}, ${pod.restartCount} restarts`,
-        a.broker === null && a.queue ? `queue ${a.queue.name} seen at ${s(a.queue.firstSeenMs)} with ${a.queue.consumers ?? 'unknown'} consumers` : queueEvidence(a),
+        ...(a.broker === null && a.queue ? [`queue ${a.queue.name} seen at ${s(a.queue.firstSeenMs)} with ${a.queue.consumers ?? 'unknown'} consumers`] : brokerEvidence(a)),
         metadataEvidence(a),
+        backendErrorEvidence(a),
+        queueStage(a) === 'no_queue' ? podErrorEvidence(a) : '',
+        ...logProblems(a),
         unobserved ? `cluster observation stopped: ${unobserved}` : '',
       ],
       [
+        ...queueSuggestions(a, (rest) => kubectl(ctx, rest), pod.name),
+        ...backendErrorSuggestion(a, (rest) => kubectl(ctx, rest)),
         `Search the backend logs for the job id ${a.jobId}: the consumer is created there.`,
-        `Check that the queue grpc-job-${a.jobId} exists and has a consumer (RabbitMQ management UI, or rabbitmqctl list_queues name consumers).`,
+        ...(queueStage(a) === 'not_watched'
+          ? [`Check that the queue grpc-job-${a.jobId} exists and has a consumer (RabbitMQ management UI, or rabbitmqctl list_queues name consumers).`]
+          : []),
         `Check the analyzer's output: ${kubectl(ctx, `logs ${pod.name}`)}`,
       ],
     );
@@ -201,7 +213,7 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
     return scenario(
       'cluster_unavailable',
       `The consumer for job ${a.jobId} was not ready ${ended}, and Kubernetes could not be observed, so the pods are unknown.`,
-      [`Kubernetes: ${unobserved}`, queueEvidence(a), metadataEvidence(a)],
+      [`Kubernetes: ${unobserved}`, ...brokerEvidence(a), metadataEvidence(a)],
       [
         'Give the probe read access: a Role with get/list/watch on pods, pods/log, events and batch jobs in the namespace (see README).',
         'Check the kubeconfig, context and namespace (--kubeconfig, --context, --namespace).',
@@ -217,6 +229,7 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
       a.job ? `Job ${a.job.name} seen at ${s(a.timings.jobCreatedMs)} (active ${a.job.active}, failed ${a.job.failed})` : `no Job ${jobName} appeared either`,
       failedCreate ?? '',
       metadataEvidence(a),
+      backendErrorEvidence(a),
     ],
     failedCreate
       ? [`The Job controller could not create the pod: ${kubectl(ctx, `describe job ${jobName}`)}`, 'Check ResourceQuota and LimitRange in the namespace.']
@@ -246,8 +259,8 @@ function diagnoseRun(a: Analysis, ctx: DiagnoseContext): Scenario {
     return scenario(
       'configure_failed',
       `POST /configure did not return a job id: ${error}.`,
-      [`POST ${a.configure.url ?? '/configure'} → ${error}`],
-      configureSuggestions(a.configure.status, error),
+      [`POST ${a.configure.url ?? '/configure'} → ${error}`, backendErrorEvidence(a)],
+      [...configureSuggestions(a.configure.status, error), ...backendErrorSuggestion(a, (rest) => kubectl(ctx, rest))],
     );
   }
   const ready = a.timings.consumerReadyMs;

@@ -122,15 +122,132 @@ export interface MetadataAttempt {
   error: string | null;
 }
 
-/** Whether the broker's management API answers (credentials are never part of `reason`). */
-export type BrokerAccess = { state: 'watching'; source: string } | { state: 'unavailable'; reason: string };
+/** Which monitor a queue figure came from: a passive AMQP declare (real time) or the management API (lagging statistics). */
+export type QueueSourceKind = 'amqp' | 'management';
 
+/**
+ * Whether one way of watching the broker works (credentials are never part of `reason`). `via` names
+ * the monitor; observations without it come from the management API.
+ */
+export type BrokerAccess = ({ state: 'watching'; source: string } | { state: 'unavailable'; reason: string }) & { via?: QueueSourceKind };
+
+/** The contract's queue keys (DESIGN.md). */
 export interface QueueState {
   name: string;
   firstSeenMs: number;
   messages: number | null;
   consumers: number | null;
+  /** Where the figures came from and how coarse they are, in words. */
   source: string;
+}
+
+/** One consumer of the queue as the management API describes it (its figures lag like the others). */
+export interface QueueConsumer {
+  tag: string;
+  channel: string | null;
+  connection: string | null;
+  /** `host:port` of the consuming client. */
+  peer: string | null;
+  user: string | null;
+  ackRequired: boolean | null;
+  prefetch: number | null;
+  active: boolean | null;
+}
+
+/** What one monitor saw of the queue at one moment. */
+export interface QueueObservation extends QueueState {
+  /** Absent in older recordings: the management API. */
+  via?: QueueSourceKind;
+  /** Only the management API's single-queue endpoint lists consumers; null/absent = not read. */
+  consumerDetails?: QueueConsumer[] | null;
+}
+
+/** A change of the queue's figures as one source saw it. */
+export interface QueueSample {
+  atMs: number;
+  source: QueueSourceKind;
+  messages: number | null;
+  consumers: number | null;
+}
+
+/**
+ * The report's queue: the contract's keys plus the consumers (management API) and every change each
+ * source saw (`history`). Renderers treat the two additions as optional.
+ */
+export interface ReportQueue extends QueueState {
+  consumerDetails?: QueueConsumer[];
+  history?: QueueSample[];
+}
+
+export type LogLevel = 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
+
+/**
+ * Why a log line was kept: it names the job id; it is at ERROR/WARN level; it belongs to a traceback;
+ * it is among the first lines of a container instance (startup); it is among the last lines of a
+ * container instance that ended.
+ */
+export type LogReason = 'job-id' | 'error' | 'traceback' | 'startup' | 'last-lines';
+
+/** A log line as a monitor kept it (times are added by the timeline). */
+export interface LogLineData {
+  /** The kubelet's timestamp (RFC 3339), a label; null when the server sent none. */
+  time: string | null;
+  pod: string;
+  container: string;
+  /** For the job's pod: the container's restart count while this instance ran (0 = first run). */
+  instance: number | null;
+  level: LogLevel | null;
+  reason: LogReason;
+  mentionsJob: boolean;
+  text: string;
+}
+
+export interface LogLine extends LogLineData {
+  /** ms since t0 when the line was logged (from the kubelet timestamp; arrival time when there is none). */
+  atMs: number;
+  /** How many more lines of the same shape (digits aside) directly followed and were folded into this one. */
+  repeats: number;
+}
+
+/** The last lines of one container instance that ended (crashed or exited). */
+export interface EndedContainerLog {
+  pod: string;
+  container: string;
+  instance: number;
+  /** When the probe learned the instance had ended. */
+  endedMs: number;
+  /** `previous`: read with `previous=true` after the restart; `follow`: the end of the live stream; `log`: read after it stopped. */
+  via: 'previous' | 'follow' | 'log';
+  lines: LogLine[];
+}
+
+export interface BackendLogs {
+  /** Which pods count as the backend, e.g. `name^=panda-panda-focus-server`. */
+  selector: string;
+  /** The pods whose logs were followed. */
+  pods: string[];
+  lines: LogLine[];
+  /** Kept lines left out of `lines` beyond the cap. */
+  omitted: number;
+  /** Why the logs could not be (fully) read, or null. */
+  error: string | null;
+}
+
+export interface PodLogs {
+  pod: string;
+  containers: string[];
+  /** Startup lines, errors, warnings, tracebacks and lines naming the job, of every instance. */
+  lines: LogLine[];
+  /** The last lines of each instance that ended, oldest first (at most the last 3). */
+  previous: EndedContainerLog[];
+  omitted: number;
+  error: string | null;
+}
+
+/** The report's `logs` object; both keys are always present in the JSON (null = not watched / no pod). */
+export interface ReportLogs {
+  backend?: BackendLogs | null;
+  pod?: PodLogs | null;
 }
 
 /** One timestamped fact. Everything the probe learns arrives as one of these. */
@@ -143,11 +260,31 @@ export type Observation =
   | { kind: 'pod.changed'; atMs: number; pod: PodSnapshot }
   | { kind: 'job.changed'; atMs: number; job: JobSnapshot }
   | { kind: 'event.seen'; atMs: number; event: KubeEvent }
-  | { kind: 'queue.changed'; atMs: number; queue: QueueState }
+  | { kind: 'queue.changed'; atMs: number; queue: QueueObservation }
   | { kind: 'broker.access'; atMs: number; access: BrokerAccess }
+  | { kind: 'log.line'; atMs: number; source: LogSource; line: LogLineData }
+  | { kind: 'log.tail'; atMs: number; source: LogSource; tail: LogTail }
+  | { kind: 'log.access'; atMs: number; source: LogSource; access: LogAccess }
   | { kind: 'probe.ended'; atMs: number; reason: ProbeEndReason };
 
 export type ProbeEndReason = 'consumer_ready' | 'timeout' | 'aborted' | 'configure_failed';
+
+export type LogSource = 'backend' | 'pod';
+
+/** The last lines of an ended container instance; each line carries its own time. */
+export interface LogTail {
+  pod: string;
+  container: string;
+  instance: number;
+  via: EndedContainerLog['via'];
+  lines: (LogLineData & { atMs: number })[];
+}
+
+/** A log monitor's state: what it follows, or why it cannot; `omitted` counts lines it stopped keeping. */
+export type LogAccess =
+  | { state: 'following'; target: string; pods: string[] }
+  | { state: 'unavailable'; target: string; reason: string }
+  | { state: 'stopped'; target: string; omitted: number };
 
 export type ObservationKind = Observation['kind'];
 
@@ -190,7 +327,7 @@ export interface Report {
   timings: Timings;
   pods: ReportPod[];
   metadataAttempts: MetadataAttempt[];
-  queue: QueueState | null;
+  queue: ReportQueue | null;
   events: ReportEvent[];
-  logs: Record<string, unknown>;
+  logs: ReportLogs;
 }

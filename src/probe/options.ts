@@ -73,7 +73,61 @@ export interface BrokerOptions {
   /** Queue name patterns; `{id}` is the job id, `{suffix}` an optional generated suffix. */
   queueNames: string[];
   suffixPattern: string;
+  /** How often the management API is read. */
   pollIntervalMs: number;
+  /**
+   * How late the management API's consumer and message figures are (the broker's statistics interval,
+   * 5 s by default); only used to say so in the report. Default 5000.
+   */
+  managementStatsLagMs?: number;
+  /**
+   * AMQP URL (`amqp://host:5672/vhost`); when given, the queue is also checked with a passive declare,
+   * which answers consumers and messages in real time. Credentials: the URL's user info, else
+   * `username`/`password`. Never logged or reported.
+   */
+  amqpUrl?: string;
+  /** How often the passive declare runs once the job id is known. Default 25. */
+  amqpPollIntervalMs?: number;
+}
+
+export interface LogOptions {
+  /** Follow the backend's pods from t0 and keep the lines about the job, errors and tracebacks. */
+  backend: {
+    enabled: boolean;
+    /** Pods whose name starts with this are the backend (default `panda-panda-focus-server`). */
+    podNamePrefix?: string;
+    /** Alternatively (or additionally) a label selector, e.g. `app.kubernetes.io/name=focus-server`. */
+    labelSelector?: string;
+    /** Only this container of those pods (default: all of them). */
+    container?: string;
+  };
+  /** Follow the job's primary pod from its start, and the previous container after a restart. */
+  pod: {
+    enabled: boolean;
+    /** Only this container (default: all of the pod's containers). */
+    container?: string;
+  };
+  /** Startup lines kept per container instance. */
+  startupLines: number;
+  /** Last lines kept of a container instance that ended. */
+  tailLines: number;
+  /** Lines per source the report lists (after folding); more are counted as `omitted`. The monitors keep at most 5× as many. */
+  maxLines: number;
+  /** After the run ends, how long log streams may still deliver lines already written (not after an abort). */
+  graceMs: number;
+}
+
+export const DEFAULT_BACKEND_POD_PREFIX = 'panda-panda-focus-server';
+
+export function defaultLogOptions(): LogOptions {
+  return {
+    backend: { enabled: true, podNamePrefix: DEFAULT_BACKEND_POD_PREFIX },
+    pod: { enabled: true },
+    startupLines: 10,
+    tailLines: 30,
+    maxLines: 200,
+    graceMs: 300,
+  };
 }
 
 export interface ProbeOptions {
@@ -81,6 +135,8 @@ export interface ProbeOptions {
   kube: KubeOptions;
   broker: BrokerOptions;
   match: MatchRules;
+  /** Log monitors; absent = the defaults (both on). */
+  logs?: LogOptions;
   timeoutMs: number;
   slowThresholdMs: number;
 }
@@ -99,8 +155,9 @@ export function defaultProbeOptions(backendUrl: string): ProbeOptions {
       requestTimeoutMs: 5_000,
     },
     kube: { enabled: true, syncTimeoutMs: 5_000 },
-    broker: { vhost: '/', queueNames: ['grpc-job-{id}', 'grpc-job-{id}-{suffix}'], suffixPattern: '[A-Za-z0-9]+', pollIntervalMs: 250 },
+    broker: { vhost: '/', queueNames: ['grpc-job-{id}', 'grpc-job-{id}-{suffix}'], suffixPattern: '[A-Za-z0-9]+', pollIntervalMs: 250, amqpPollIntervalMs: 25, managementStatsLagMs: 5_000 },
     match: DEFAULT_MATCH_RULES,
+    logs: defaultLogOptions(),
     timeoutMs: 30_000,
     slowThresholdMs: 20_000,
   };

@@ -7,9 +7,12 @@ import { buildReport } from './buildReport';
 import { createProbeClock, type ProbeClock } from './clock';
 import { resolveKubeconfig, type ResolvedKubeconfig } from './kube/kubeconfig';
 import { startClusterMonitor, type ClusterMonitor } from './kube/clusterMonitor';
-import { startManagementQueueMonitor, type QueueMonitor } from './broker/managementQueueMonitor';
+import type { QueueMonitor } from './broker/managementQueueMonitor';
+import { startQueueMonitors } from './broker/queueMonitors';
+import { startBackendLogMonitor, type BackendLogMonitor } from './logs/backendLogMonitor';
+import { startPodLogMonitor, type PodLogMonitor } from './logs/podLogMonitor';
 import type { Observation, ProbeEndReason, Report } from './model';
-import type { ProbeOptions } from './options';
+import { defaultLogOptions, type ProbeOptions } from './options';
 import { Timeline } from './timeline';
 
 export interface ProbeRunHandle {
@@ -51,9 +54,11 @@ async function run(options: ProbeOptions, kube: ResolvedKubeconfig | null, timel
   // Observations carry clock stamps until they enter the timeline, where they become ms since t0.
   // Those made before t0 wait for it, so the timeline never mixes two time bases.
   const beforeT0: Observation[] = [];
+  let podLogs: PodLogMonitor | null = null;
   const emit = (o: Observation) => {
+    if (o.kind === 'pod.changed') podLogs?.onPod(o.pod);
     if (clock.t0 === null) beforeT0.push(o);
-    else timeline.append({ ...o, atMs: clock.sinceT0(o.atMs) });
+    else timeline.append(toSinceT0(o, clock));
   };
   const markT0 = () => {
     clock.markT0();
@@ -64,15 +69,19 @@ async function run(options: ProbeOptions, kube: ResolvedKubeconfig | null, timel
   const namespace = kube?.namespace ?? options.kube.namespace ?? 'panda';
   const backend = new BackendClient(options.backend);
   let monitor: ClusterMonitor | null = null;
-  const managementUrl = options.broker.managementUrl;
-  const queues: QueueMonitor | null = managementUrl
-    ? startManagementQueueMonitor({ broker: { ...options.broker, managementUrl }, now, emit, signal, requestTimeoutMs: options.backend.requestTimeoutMs })
-    : null;
+  const requestTimeoutMs = options.backend.requestTimeoutMs;
+  const queues: QueueMonitor | null = startQueueMonitors(options.broker, { now, emit, signal, requestTimeoutMs });
+  const logOptions = options.logs ?? defaultLogOptions();
+  let backendLogs: BackendLogMonitor | null = null;
   let endReason: ProbeEndReason | null = null;
 
   try {
     emit({ kind: 'probe.started', atMs: now(), wallClock: new Date().toISOString() });
     if (kube?.found) {
+      const logDeps = { kc: kube.kc, namespace: kube.namespace, logs: logOptions, now, emit, signal, requestTimeoutMs };
+      const selectsSomething = !!(logOptions.backend.podNamePrefix || logOptions.backend.labelSelector?.trim());
+      if (logOptions.backend.enabled && selectsSomething) backendLogs = startBackendLogMonitor(logDeps);
+      if (logOptions.pod.enabled) podLogs = startPodLogMonitor({ ...logDeps, match: options.match });
       monitor = startClusterMonitor({
         kc: kube.kc,
         server: kube.server,
@@ -83,9 +92,11 @@ async function run(options: ProbeOptions, kube: ResolvedKubeconfig | null, timel
         emit,
         signal,
         syncTimeoutMs: options.kube.syncTimeoutMs,
+        onAnyPod: backendLogs ? (pod) => backendLogs!.onPod(pod) : undefined,
       });
-      // Watches first, so the Job and pod are seen from their first moment.
+      // Watches first, so the Job and pod are seen from their first moment; the backend's logs too.
       await monitor.ready;
+      if (backendLogs) await Promise.race([backendLogs.following(), abortableDelay(options.kube.syncTimeoutMs, signal)]);
     } else {
       const reason = kube ? kube.reason : 'Kubernetes observation is turned off';
       emit({ kind: 'cluster.access', atMs: now(), access: { state: 'unavailable', reason, code: kube ? 'NO_KUBECONFIG' : 'DISABLED' } });
@@ -93,16 +104,19 @@ async function run(options: ProbeOptions, kube: ResolvedKubeconfig | null, timel
     signal.throwIfAborted();
 
     markT0();
+    backendLogs?.markT0();
     emit({ kind: 'configure.sent', atMs: clock.t0!, url: backend.configureUrl });
     const configured = await backend.configure(signal);
     emit({ kind: 'configure.answered', atMs: now(), ...configured });
     if (configured.jobId === null) {
       endReason = 'configure_failed';
     } else {
+      podLogs?.setJobId(configured.jobId);
+      backendLogs?.setJobId(configured.jobId);
       monitor?.setJobId(configured.jobId);
       queues?.setJobId(configured.jobId);
       endReason = await pollMetadata(backend, configured.jobId, options, clock, emit, signal);
-      await queues?.finalCheck();
+      await Promise.all([queues?.finalCheck(), podLogs?.finalCheck()]);
     }
   } catch (e) {
     if (!signal.aborted) throw e;
@@ -111,14 +125,26 @@ async function run(options: ProbeOptions, kube: ResolvedKubeconfig | null, timel
     outer?.removeEventListener('abort', onOuterAbort);
     if (clock.t0 === null) markT0();
     if (endReason) emit({ kind: 'probe.ended', atMs: now(), reason: endReason });
+    // Log lines trail what they describe by a moment: let the streams deliver what was already written.
+    if ((backendLogs || podLogs) && !signal.aborted) await abortableDelay(logOptions.graceMs, signal).catch(() => undefined);
     stop.abort(new Error('probe finished'));
-    await Promise.all([monitor?.done, queues?.done, backend.close()]);
+    await Promise.all([monitor?.done, queues?.done, backendLogs?.done, podLogs?.done, backend.close()]);
   }
-  return buildReport(timeline.observations, options.match, {
-    timeoutMs: options.timeoutMs,
-    slowThresholdMs: options.slowThresholdMs,
-    namespace,
-  });
+  return buildReport(
+    timeline.observations,
+    options.match,
+    { timeoutMs: options.timeoutMs, slowThresholdMs: options.slowThresholdMs, namespace },
+    { logLines: (options.logs ?? defaultLogOptions()).maxLines },
+  );
+}
+
+/** The observation with its stamps turned into ms since t0 (a tail's lines carry their own). */
+function toSinceT0(o: Observation, clock: ProbeClock): Observation {
+  const atMs = clock.sinceT0(o.atMs);
+  if (o.kind === 'log.tail') {
+    return { ...o, atMs, tail: { ...o.tail, lines: o.tail.lines.map((l) => ({ ...l, atMs: clock.sinceT0(l.atMs) })) } };
+  }
+  return { ...o, atMs };
 }
 
 async function pollMetadata(

@@ -28,6 +28,8 @@ export interface SimulatedBackendOptions {
   onJobIssued?: (job: IssuedJob) => void;
   /** Access-log lines, as the backend's own pod would print them (never with the token). */
   log?: (line: string) => void;
+  /** Plays scripted delays this many times slower (default 1). */
+  timeScale?: number;
 }
 
 interface JobState {
@@ -125,8 +127,9 @@ export class SimulatedBackend {
   private async configure(req: IncomingMessage, res: ServerResponse, profile: SandboxProfile, receivedAt: number) {
     const body = await readJson(req);
     if (body === undefined) return send(res, 400, { detail: 'There was an error parsing the body' });
-    if (!(await this.delay(profile.configure.delayMs))) return;
+    if (!(await this.delay(profile.configure.delayMs * (this.opts.timeScale ?? 1)))) return;
     const behaviour = profile.configure;
+    for (const line of behaviour.backendLog ?? []) this.opts.log?.(line);
     if (behaviour.outcome === 'http_error') {
       res.writeHead(behaviour.status, { 'content-type': behaviour.contentType });
       return void res.end(behaviour.body);

@@ -101,7 +101,8 @@ export class SimulatedBroker {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(res, 405, { error: 'Method Not Allowed', reason: `${req.method} is not supported here` });
     }
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const [path = '/', search = ''] = (req.url ?? '/').split('?');
+    const query = new URLSearchParams(search);
     let segments: string[];
     try {
       segments = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -115,14 +116,42 @@ export class SimulatedBroker {
     if (resource !== 'queues') return send(res, 404, NOT_FOUND);
     if (name === undefined) {
       const listed = [...this.queues.values()].filter((q) => vhost === undefined || q.vhost === vhost);
-      return send(
-        res,
-        200,
-        listed.map((q) => this.queueJson(q, false)),
-      );
+      if (!query.has('page')) return send(res, 200, listed.map((q) => this.queueJson(q, false)));
+      return this.sendPage(res, listed, query);
     }
     const queue = this.queues.get(queueKey(vhost!, name));
     return queue ? send(res, 200, this.queueJson(queue, true)) : send(res, 404, NOT_FOUND);
+  }
+
+  /** `?page=&page_size=&name=&use_regex=`: the real API's paginated, filtered listing. */
+  private sendPage(res: ServerResponse, listed: QueueRecord[], query: URLSearchParams): void {
+    const page = Number(query.get('page'));
+    const size = Number(query.get('page_size') ?? 100);
+    if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1 || size > 500) {
+      return send(res, 400, { error: 'bad_request', reason: 'invalid page or page_size' });
+    }
+    const filter = query.get('name') ?? '';
+    let matches: (n: string) => boolean = (n) => n.includes(filter);
+    if (query.get('use_regex') === 'true') {
+      let re: RegExp;
+      try {
+        re = new RegExp(filter);
+      } catch {
+        return send(res, 400, { error: 'bad_request', reason: 'invalid regular expression' });
+      }
+      matches = (n) => re.test(n);
+    }
+    const filtered = listed.filter((q) => matches(q.name));
+    const items = filtered.slice((page - 1) * size, page * size).map((q) => this.queueJson(q, false));
+    send(res, 200, {
+      filtered_count: filtered.length,
+      item_count: items.length,
+      items,
+      page,
+      page_count: Math.max(1, Math.ceil(filtered.length / size)),
+      page_size: size,
+      total_count: listed.length,
+    });
   }
 
   private authorized(header: string | undefined): boolean {
@@ -152,7 +181,8 @@ export class SimulatedBroker {
       state: 'running',
     };
     const stats = this.visibleStats(q);
-    if (!stats) return base;
+    // A real broker lists no consumers (not even the attached ones) until the first stats tick.
+    if (!stats) return detailed ? { ...base, consumer_details: [] } : base;
     const consumers = stats.consumers.length;
     Object.assign(base, {
       consumers,

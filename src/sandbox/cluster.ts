@@ -184,6 +184,8 @@ export class SimulatedCluster {
   }
 
   private crash(job: Tracked): void {
+    // The process is gone: a `kubectl logs -f` on it ends; its log stays readable until the restart.
+    this.logs.exitContainer(this.namespace, this.podRef(job).name, JOB_CONTAINER);
     const pod = `${this.podRef(job).name}_${this.namespace}(${this.podRef(job).uid})`;
     let terminated: Record<string, unknown> = {};
     this.updatePod(job, (s) => {

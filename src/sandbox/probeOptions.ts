@@ -7,8 +7,8 @@ import type { Sandbox } from './sandbox';
 export function probeOptionsForProfile(sandbox: Sandbox, profile: SandboxProfile): ProbeOptions {
   const options = defaultProbeOptions(sandbox.backendUrlFor(profile.name));
   options.kube = { ...options.kube, kubeconfig: sandbox.kubeconfigFor(profile.name), namespace: sandbox.namespace };
-  options.timeoutMs = profile.probe.timeoutMs;
-  options.slowThresholdMs = profile.probe.slowThresholdMs;
-  options.broker = { ...options.broker, managementUrl: sandbox.brokerUrl, username: 'guest', password: 'guest' };
+  options.timeoutMs = profile.probe.timeoutMs * sandbox.timeScale;
+  options.slowThresholdMs = profile.probe.slowThresholdMs * sandbox.timeScale;
+  options.broker = { ...options.broker, ...sandbox.brokerOptions() };
   return options;
 }

@@ -43,7 +43,11 @@ export interface LogStep {
 }
 export type ProfileStep = ClusterStep | PipelineStep | LogStep;
 
-export type ConfigureBehaviour = { delayMs: number } & (
+export type ConfigureBehaviour = {
+  delayMs: number;
+  /** What the backend logs while it answers (a refused configure has no job to script later). */
+  backendLog?: readonly string[];
+} & (
   | { outcome: 'job' }
   | { outcome: 'http_error'; status: number; body: string; contentType: string }
   | { outcome: 'no_job_id' }
@@ -131,17 +135,6 @@ function consumerComesUp(attachedMs: number, readyMs: number): ProfileStep[] {
   ];
 }
 
-/** Pod and queue come up; the backend never attaches a consumer. */
-function consumerNeverComes(): ProfileStep[] {
-  return [
-    ...jobCreation(),
-    ...podStart(FAST_POD),
-    ...queueDeclared(1600),
-    containerLog(2600, 'INFO baby_analyzer: no consumer on grpc-job-{id} yet, still waiting'),
-    backendLog(3000, 'WARNING focus.consumers: consumer for job {id} not attached, retrying'),
-  ];
-}
-
 const TRACEBACK = [
   'Traceback (most recent call last):',
   '  File "/app/baby_analyzer/__main__.py", line 88, in <module>',
@@ -150,6 +143,36 @@ const TRACEBACK = [
   '    port = job_config["stream_port"]',
   "KeyError: 'stream_port'",
 ];
+
+/** The backend's consumer cannot subscribe: the broker refuses it the queue. */
+const CONSUMER_REFUSED = [
+  'ERROR focus.consumers: cannot start the consumer for job {id}',
+  'Traceback (most recent call last):',
+  '  File "/app/focus/consumers.py", line 142, in attach',
+  '    channel.basic_consume(queue=queue_name, on_message_callback=self.on_frame)',
+  "pika.exceptions.ChannelClosedByBroker: (403, \"ACCESS_REFUSED - access to queue 'grpc-job-{id}' in vhost '/' refused for user 'focus'\")",
+];
+
+/** The consumer runs, but the backend cannot build the job's metadata from what the analyzer sent. */
+const METADATA_FAILS = [
+  'ERROR focus.metadata: building metadata for job {id} failed',
+  'Traceback (most recent call last):',
+  '  File "/app/focus/metadata.py", line 57, in on_first_frame',
+  '    self.store[job_id] = Metadata(stream_port=header["stream_port"], **header)',
+  "KeyError: 'stream_port'",
+];
+
+/** Pod and queue come up; the backend never attaches a consumer. */
+function consumerNeverComes(): ProfileStep[] {
+  return [
+    ...jobCreation(),
+    ...podStart(FAST_POD),
+    ...queueDeclared(1600),
+    backendLog(1800, ...CONSUMER_REFUSED),
+    containerLog(2600, 'INFO baby_analyzer: no consumer on grpc-job-{id} yet, still waiting'),
+    backendLog(3000, 'WARNING focus.consumers: consumer for job {id} not attached, retrying'),
+  ];
+}
 
 function crashLoop(firstStartMs: number, restarts: number, periodMs: number): ProfileStep[] {
   const steps: ProfileStep[] = [];
@@ -180,7 +203,13 @@ export const PROFILES: readonly SandboxProfile[] = [
     probe: FAST_PROBE,
     clusterAccess: 'ok',
     configure: CONFIGURE_OK,
-    steps: [...jobCreation(), ...podStart(FAST_POD), ...queueDeclared(1600), ...consumerComesUp(5000, 5400)],
+    steps: [
+      ...jobCreation(),
+      ...podStart(FAST_POD),
+      ...queueDeclared(1600),
+      backendLog(2500, 'WARNING focus.consumers: consumer pool busy (30/30), job {id} waits for a free worker'),
+      ...consumerComesUp(5000, 5400),
+    ],
   },
   {
     name: 'slow_pod_start',
@@ -208,13 +237,51 @@ export const PROFILES: readonly SandboxProfile[] = [
     steps: consumerNeverComes(),
   },
   {
+    name: 'metadata_never_ready',
+    expectedScenario: 'consumer_never_ready',
+    description: "a consumer attaches to the queue at 2 s, but the backend fails building metadata (KeyError: 'stream_port')",
+    probe: FAILING_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: [
+      ...jobCreation(),
+      ...podStart(FAST_POD),
+      ...queueDeclared(1600),
+      at(2000, 'attachConsumer'),
+      backendLog(2000, 'INFO focus.consumers: consumer attached to grpc-job-{id}'),
+      backendLog(2100, ...METADATA_FAILS),
+    ],
+  },
+  {
+    name: 'queue_never_created',
+    expectedScenario: 'consumer_never_ready',
+    description: 'the pod is ready but the analyzer cannot reach RabbitMQ, so its queue never appears',
+    probe: FAILING_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: [
+      ...jobCreation(),
+      ...podStart(FAST_POD),
+      ...[1600, 2600, 3600].map((t) =>
+        containerLog(t, 'ERROR baby_analyzer: cannot connect to amqp://rabbitmq-panda.panda.svc:5672: [Errno 111] Connection refused, retrying in 1 s'),
+      ),
+      backendLog(3000, 'WARNING focus.consumers: no queue grpc-job-{id} to consume from yet, retrying'),
+    ],
+  },
+  {
     name: 'pod_never_created',
     expectedScenario: 'pod_never_created',
     description: 'the Job exists but the gpu-quota ResourceQuota refuses its pod (FailedCreate)',
     probe: FAILING_PROBE,
     clusterAccess: 'ok',
     configure: CONFIGURE_OK,
-    steps: [...jobCreation(), at(260, 'failCreatePod'), at(1260, 'failCreatePod'), at(3260, 'failCreatePod')],
+    steps: [
+      ...jobCreation(),
+      at(260, 'failCreatePod'),
+      at(1260, 'failCreatePod'),
+      backendLog(1300, 'ERROR focus.jobs: job {id}: Job grpc-job-{id} has no pod after 1 s (exceeded quota: gpu-quota)'),
+      at(3260, 'failCreatePod'),
+    ],
   },
   {
     name: 'pod_pending',
@@ -228,6 +295,7 @@ export const PROFILES: readonly SandboxProfile[] = [
       at(300, 'createPod'),
       at(350, 'failScheduling'),
       at(2350, 'failScheduling'),
+      backendLog(3000, 'WARNING focus.jobs: job {id}: pod {pod} still Pending after 3 s'),
       at(4350, 'failScheduling'),
     ],
   },
@@ -238,7 +306,12 @@ export const PROFILES: readonly SandboxProfile[] = [
     probe: FAILING_PROBE,
     clusterAccess: 'ok',
     configure: CONFIGURE_OK,
-    steps: [...jobCreation(), ...podStart({ ...FAST_POD, ready: undefined }), ...crashLoop(1100, 3, 400)],
+    steps: [
+      ...jobCreation(),
+      ...podStart({ ...FAST_POD, ready: undefined }),
+      ...crashLoop(1100, 3, 400),
+      backendLog(2000, 'WARNING focus.jobs: job {id}: pod {pod} restarted, waiting for its queue'),
+    ],
   },
   {
     name: 'pod_failed_image_pull',
@@ -266,6 +339,7 @@ export const PROFILES: readonly SandboxProfile[] = [
     clusterAccess: 'ok',
     configure: {
       delayMs: 150,
+      backendLog: ['ERROR focus.api: POST /configure refused: all 30 job windows are busy'],
       outcome: 'http_error',
       status: 503,
       body: JSON.stringify({ detail: 'All 30 job windows are busy' }),

@@ -6,8 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TimingKey } from '../probe/model';
+import type { BrokerOptions } from '../probe/options';
 import { SimulatedBackend, type IssuedJob } from './backend';
 import { SimulatedBroker } from './broker';
+import { RealBroker, type RealBrokerOptions } from './realBroker';
 import { SimulatedCluster, decoyJobIds } from './cluster';
 import { KubeApiServer } from './kube/apiServer';
 import { PodLogStore } from './kube/podLogs';
@@ -26,6 +28,16 @@ export interface SandboxOptions {
   backendToken?: string;
   /** Extra labels on every job pod (the controller's own labels win). */
   podLabels?: Record<string, string>;
+  /**
+   * Plays every script this many times slower (default 1), to watch each stage arrive. The probe
+   * thresholds of `probeOptionsForProfile` stretch with it; the management API's statistics lag does not.
+   */
+  timeScale?: number;
+  /**
+   * A real RabbitMQ to play the broker steps on (declare the job's queue, attach a consumer, through
+   * AMQP) instead of the simulated management API. Credentials go in the URLs' user info.
+   */
+  broker?: RealBrokerOptions;
 }
 
 export interface SandboxJobRecord {
@@ -64,15 +76,20 @@ interface Script {
   timer?: NodeJS.Timeout;
   done: Promise<void>;
   finish: () => void;
+  /** A real broker's steps run in order, one after the other; this is the last of them. */
+  brokerWork: Promise<void>;
 }
 
 export class Sandbox {
   readonly namespace: string;
+  readonly timeScale: number;
   readonly store = new ObjectStore();
   readonly logs = new PodLogStore();
   readonly api: KubeApiServer;
   readonly cluster: SimulatedCluster;
   readonly broker: SimulatedBroker;
+  /** The real broker the steps are played on, when one was given. */
+  realBroker: RealBroker | null = null;
   readonly backend: SimulatedBackend;
   /** Token with access 'ok', namespace `panda`. */
   readonly kubeconfigPath: string;
@@ -90,6 +107,7 @@ export class Sandbox {
   ) {
     const host = opts.host ?? '127.0.0.1';
     this.namespace = opts.namespace ?? 'panda';
+    this.timeScale = opts.timeScale ?? 1;
     const tokens = { [this.okToken]: 'ok', [this.forbiddenToken]: 'forbidden' } as const;
     this.api = new KubeApiServer({ store: this.store, logs: this.logs, tokens, host });
     this.cluster = new SimulatedCluster({ store: this.store, logs: this.logs, namespace: this.namespace, extraPodLabels: opts.podLabels });
@@ -99,6 +117,7 @@ export class Sandbox {
       port: opts.port ?? 0,
       requiredToken: opts.backendToken,
       onJobIssued: (job) => this.play(job),
+      timeScale: this.timeScale,
       log: (line) => this.cluster.backendLog(line),
     });
     this.kubeconfigPath = join(stateDir, 'kubeconfig');
@@ -111,6 +130,7 @@ export class Sandbox {
     const sandbox = new Sandbox(opts, stateDir, ownsStateDir);
     try {
       await Promise.all([sandbox.api.start(), sandbox.broker.start(), sandbox.backend.start()]);
+      if (opts.broker) sandbox.realBroker = await RealBroker.connect(opts.broker);
       const namespace = sandbox.namespace;
       sandbox.api.writeKubeconfig(sandbox.kubeconfigPath, { token: sandbox.okToken, namespace });
       sandbox.api.writeKubeconfig(sandbox.forbiddenKubeconfigPath, { token: sandbox.forbiddenToken, namespace });
@@ -136,9 +156,21 @@ export class Sandbox {
     return knownProfile(profile).clusterAccess === 'forbidden' ? this.forbiddenKubeconfigPath : this.kubeconfigPath;
   }
 
-  /** Management API base URL, without credentials (guest/guest). */
+  /** Management API base URL, without credentials (the simulated one's are guest/guest). */
   get brokerUrl(): string {
-    return this.broker.url;
+    return this.realBroker?.managementUrl ?? this.broker.url;
+  }
+
+  /** Where a probe finds this sandbox's broker, with the credentials (never print them). */
+  brokerOptions(): Pick<BrokerOptions, 'managementUrl' | 'amqpUrl' | 'username' | 'password' | 'managementStatsLagMs'> {
+    return (
+      this.realBroker?.probeOptions() ?? {
+        managementUrl: this.broker.url,
+        username: 'guest',
+        password: 'guest',
+        managementStatsLagMs: SANDBOX_STATS_LAG_MS,
+      }
+    );
   }
 
   jobs(): SandboxJobRecord[] {
@@ -150,9 +182,10 @@ export class Sandbox {
     return script && structuredClone(script.record);
   }
 
-  /** Resolves when every scripted step of the job has run (or the sandbox stops). */
+  /** Resolves when every scripted step of the job has run (or the sandbox stops), broker steps included. */
   whenScriptDone(jobId: string): Promise<void> {
-    return this.scripts.get(jobId)?.done ?? Promise.resolve();
+    const script = this.scripts.get(jobId);
+    return script ? script.done.then(() => script.brokerWork) : Promise.resolve();
   }
 
   /** Idempotent: clears every timer, closes every server and socket, removes its temp dir. */
@@ -166,14 +199,14 @@ export class Sandbox {
       clearTimeout(script.timer);
       script.finish();
     }
-    await Promise.allSettled([this.backend.stop(), this.broker.stop(), this.api.stop()]);
+    await Promise.allSettled([...this.scripts.values()].map((s) => s.brokerWork));
+    await Promise.allSettled([this.backend.stop(), this.broker.stop(), this.api.stop(), this.realBroker?.stop()]);
     if (this.ownsStateDir) await rm(this.stateDir, { recursive: true, force: true });
   }
 
   /** Called by the backend just before it answers with a new job id. */
   private play(issued: IssuedJob): void {
     const { jobId, profile, receivedAt, answeredAt } = issued;
-    this.addDecoys(jobId);
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));
     const record: SandboxJobRecord = {
@@ -183,26 +216,46 @@ export class Sandbox {
       truth: { configureMs: answeredAt - receivedAt },
       scriptErrors: [],
     };
-    const script: Script = { record, steps: orderedSteps(profile), next: 0, done, finish };
+    const script: Script = { record, steps: orderedSteps(profile), next: 0, done, finish, brokerWork: Promise.resolve() };
     this.scripts.set(jobId, script);
+    this.addDecoys(script);
     this.cluster.backendLog(`INFO focus.jobs: configured job ${jobId}, window ${jobId.split('-')[0]}`);
     this.scheduleNext(script);
   }
 
-  /** Decoy jobs whose ids contain this one, in the cluster and in the broker. */
-  private addDecoys(jobId: string): void {
+  /** Decoy jobs whose ids contain this one, in the cluster, the broker and the backend's log. */
+  private addDecoys(script: Script): void {
+    const { jobId } = script.record;
     this.cluster.addDecoys(jobId);
     for (const id of decoyJobIds(jobId)) {
-      this.broker.createQueue(`grpc-job-${id}`);
-      this.broker.attachConsumer(`grpc-job-${id}`);
+      const queue = `grpc-job-${id}`;
+      if (this.realBroker) {
+        const broker = this.realBroker;
+        this.onBroker(script, 'decoy queue', async () => {
+          await broker.createQueue(queue, { unique: false });
+          await broker.attachConsumer(queue);
+        });
+      } else {
+        this.broker.createQueue(queue);
+        this.broker.attachConsumer(queue);
+      }
+      this.cluster.backendLog(`INFO focus.jobs: job ${id} streaming to ${queue}, 1 consumer`);
     }
+  }
+
+  /** Runs a real broker step after the job's previous ones; a failure becomes a script error. */
+  private onBroker(script: Script, what: string, step: () => Promise<void>, onFailure?: () => void): void {
+    script.brokerWork = script.brokerWork.then(step).catch((e: unknown) => {
+      onFailure?.();
+      script.record.scriptErrors.push(`${what} on the real broker: ${e instanceof Error ? e.message : String(e)}`);
+    });
   }
 
   /** One timer per job at a time, so steps run in order; steps due at the same time run together. */
   private scheduleNext(script: Script): void {
     const step = script.steps[script.next];
     if (!step || this.stopping) return script.finish();
-    const dueIn = script.record.configureReceivedAt + step.atMs - performance.now();
+    const dueIn = script.record.configureReceivedAt + step.atMs * this.timeScale - performance.now();
     script.timer = setTimeout(
       () => {
         script.timer = undefined;
@@ -215,24 +268,32 @@ export class Sandbox {
   }
 
   private run(script: Script, step: ProfileStep): void {
-    const { jobId, truth, configureReceivedAt } = script.record;
+    const { truth, configureReceivedAt } = script.record;
     const appliedAt = performance.now() - configureReceivedAt;
+    const key = TRUTH_OF_STEP[step.do];
+    const fresh = key !== undefined && truth[key] === undefined;
     try {
-      this.apply(jobId, step);
-      const key = TRUTH_OF_STEP[step.do];
-      if (key && truth[key] === undefined) truth[key] = appliedAt;
+      this.apply(script, step, () => {
+        // The real broker refused the step: it did not happen.
+        if (fresh) delete truth[key];
+      });
+      if (fresh) truth[key] = appliedAt;
     } catch (e) {
       script.record.scriptErrors.push(`${step.do} at ${step.atMs} ms: ${(e as Error).message}`);
     }
   }
 
-  private apply(jobId: string, step: ProfileStep): void {
+  private apply(script: Script, step: ProfileStep, undo: () => void): void {
+    const { jobId } = script.record;
     const queue = `grpc-job-${jobId}`;
     if (isClusterStep(step)) return this.cluster.apply(jobId, step.do);
+    const real = this.realBroker;
     switch (step.do) {
       case 'createQueue':
+        if (real) return this.onBroker(script, `declaring ${queue}`, () => real.createQueue(queue, { unique: true }), undo);
         return this.broker.createQueue(queue);
       case 'attachConsumer':
+        if (real) return this.onBroker(script, `consuming from ${queue}`, () => real.attachConsumer(queue), undo);
         return this.broker.attachConsumer(queue);
       case 'consumerReady':
         return this.backend.markConsumerReady(jobId);

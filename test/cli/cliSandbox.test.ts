@@ -6,6 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { profileByName } from '../../src/sandbox/profiles';
 import { assertReportContract } from '../helpers/reportContract';
 
 const CLI = resolve(__dirname, '../../dist/cli.js');
@@ -56,7 +57,6 @@ test('consumer-probe run against consumer-probe sandbox: a contract JSON report 
   const commands = await sandboxCommands(sandbox);
   assert.ok(commands.size >= 9, `one command per profile, got ${[...commands.keys()].join(', ')}`);
 
-  const expected: Record<string, string> = { configure_failed_no_job_id: 'configure_failed', pod_failed_image_pull: 'pod_failed' };
   const entries = [...commands.entries()];
   // Two at a time: the machine has two cores and the runs measure milliseconds.
   for (let i = 0; i < entries.length; i += 2) {
@@ -67,7 +67,7 @@ test('consumer-probe run against consumer-probe sandbox: a contract JSON report 
         assert.ok(existsSync(jsonPath), `${profile}: no report written (exit ${run.code}): ${run.stderr}`);
         const report = JSON.parse(readFileSync(jsonPath, 'utf8'));
         assertReportContract(report);
-        const scenario = expected[profile] ?? profile;
+        const scenario = profileByName(profile)?.expectedScenario ?? profile;
         assert.equal(report.scenario.id, scenario, `${profile}: ${report.scenario.summary}`);
         assert.equal(run.code, scenario === 'healthy' ? 0 : 1, `${profile} exit status; stderr: ${run.stderr}`);
         assert.match(run.stdout, new RegExp(`^${scenario}: `), '--quiet prints the one-line verdict');

@@ -47,8 +47,71 @@ export function assertReportContract(report: unknown): void {
     assert.ok(a.status === null || Number.isInteger(a.status));
     assert.ok(isStrOrNull(a.error));
   }
-  if (r.queue !== null) exactKeys(r.queue, ['name', 'firstSeenMs', 'messages', 'consumers', 'source'], 'queue');
+  if (r.queue !== null) assertQueue(r.queue);
   assert.ok(Array.isArray(r.events));
   for (const e of r.events) exactKeys(e, ['atMs', 'type', 'reason', 'object', 'message'], 'event');
-  assert.ok(r.logs && typeof r.logs === 'object');
+  assertLogs(r.logs);
+}
+
+/**
+ * The queue: the contract's five keys, plus the consumers the management API listed and every change
+ * each source saw (`consumerDetails`, `history`), which the webview's queue lane draws.
+ */
+function assertQueue(q: Record<string, any>): void {
+  exactKeys(q, ['name', 'firstSeenMs', 'messages', 'consumers', 'source', 'consumerDetails', 'history'], 'queue');
+  assert.equal(typeof q.name, 'string');
+  assert.equal(typeof q.firstSeenMs, 'number');
+  assert.ok(isNumOrNull(q.messages) && isNumOrNull(q.consumers), 'queue figures are numbers or null (unknown)');
+  assert.ok(typeof q.source === 'string' && q.source.length > 0, 'queue.source says where the figures came from');
+  assert.ok(Array.isArray(q.consumerDetails));
+  for (const c of q.consumerDetails) {
+    exactKeys(c, ['tag', 'channel', 'connection', 'peer', 'user', 'ackRequired', 'prefetch', 'active'], 'queue consumer');
+    assert.equal(typeof c.tag, 'string');
+  }
+  assert.ok(Array.isArray(q.history));
+  for (const h of q.history) {
+    exactKeys(h, ['atMs', 'source', 'messages', 'consumers'], 'queue history entry');
+    assert.ok(['amqp', 'management'].includes(h.source), `history source ${h.source}`);
+    assert.ok(isNumOrNull(h.messages) && isNumOrNull(h.consumers));
+  }
+}
+
+const LINE_KEYS = ['atMs', 'time', 'pod', 'container', 'instance', 'level', 'reason', 'mentionsJob', 'text', 'repeats'];
+
+function assertLine(l: Record<string, any>, where: string): void {
+  exactKeys(l, LINE_KEYS, where);
+  assert.equal(typeof l.atMs, 'number');
+  assert.ok(isStrOrNull(l.time));
+  assert.ok(typeof l.pod === 'string' && typeof l.container === 'string' && typeof l.text === 'string');
+  assert.ok(l.instance === null || Number.isInteger(l.instance));
+  assert.ok(l.level === null || ['ERROR', 'WARN', 'INFO', 'DEBUG'].includes(l.level), `level ${l.level}`);
+  assert.ok(['job-id', 'error', 'traceback', 'startup', 'last-lines'].includes(l.reason), `reason ${l.reason}`);
+  assert.equal(typeof l.mentionsJob, 'boolean');
+  assert.ok(Number.isInteger(l.repeats) && l.repeats >= 0);
+}
+
+/** `logs`: `{ backend: {...} | null, pod: {...} | null }`, the shape README documents. */
+function assertLogs(logs: unknown): void {
+  exactKeys(logs, ['backend', 'pod'], 'logs');
+  const { backend, pod } = logs as Record<string, any>;
+  if (backend !== null) {
+    exactKeys(backend, ['selector', 'pods', 'lines', 'omitted', 'error'], 'logs.backend');
+    assert.equal(typeof backend.selector, 'string');
+    assert.ok(Array.isArray(backend.pods) && backend.pods.every((p: unknown) => typeof p === 'string'));
+    backend.lines.forEach((l: any) => assertLine(l, 'backend log line'));
+    assert.ok(Number.isInteger(backend.omitted) && isStrOrNull(backend.error));
+  }
+  if (pod !== null) {
+    exactKeys(pod, ['pod', 'containers', 'lines', 'previous', 'omitted', 'error'], 'logs.pod');
+    assert.equal(typeof pod.pod, 'string');
+    assert.ok(Array.isArray(pod.containers));
+    pod.lines.forEach((l: any) => assertLine(l, 'pod log line'));
+    for (const e of pod.previous) {
+      exactKeys(e, ['pod', 'container', 'instance', 'endedMs', 'via', 'lines'], 'ended container');
+      assert.ok(['previous', 'follow', 'log'].includes(e.via));
+      assert.ok(Number.isInteger(e.instance) && typeof e.endedMs === 'number');
+      e.lines.forEach((l: any) => assertLine(l, 'ended container line'));
+    }
+    assert.ok(Number.isInteger(pod.omitted) && isStrOrNull(pod.error));
+  }
 }

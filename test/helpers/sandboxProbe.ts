@@ -8,6 +8,6 @@ export function optionsFor(sandbox: Sandbox, profile: SandboxProfile): ProbeOpti
   options.kube = { ...options.kube, kubeconfig: sandbox.kubeconfigFor(profile.name), namespace: sandbox.namespace };
   options.timeoutMs = profile.probe.timeoutMs;
   options.slowThresholdMs = profile.probe.slowThresholdMs;
-  options.broker = { ...options.broker, managementUrl: sandbox.brokerUrl, username: 'guest', password: 'guest' };
+  options.broker = { ...options.broker, ...sandbox.brokerOptions() };
   return options;
 }

@@ -36,3 +36,29 @@ test('aborting mid-run ends the run at once and leaves nothing running', async (
     timeoutMs: 3000,
   });
 });
+
+test('aborting while logs are followed and the broker is polled closes every follow and socket', async () => {
+  const baseline = activeHandles();
+  const sandbox = await Sandbox.start();
+  const controller = new AbortController();
+  let following!: () => void;
+  const podLogsOpen = new Promise<void>((resolve) => (following = resolve));
+  const run = startProbe(optionsFor(sandbox, profileByName('pod_failed')!), {
+    signal: controller.signal,
+    onObservation: (o) => o.kind === 'log.access' && o.source === 'pod' && o.access.state === 'following' && following(),
+  });
+  await podLogsOpen;
+  assert.ok(sandbox.api.openFollows >= 2, `the backend's and the pod's logs are followed (${sandbox.api.openFollows} open)`);
+  const stoppedAt = performance.now();
+  controller.abort(new Error('user pressed stop'));
+  const report = await run.report;
+  assert.ok(performance.now() - stoppedAt < 1000, 'the run ended at once (no grace period after an abort)');
+  assert.equal(report.scenario.severity, 'inconclusive');
+  assert.notEqual(report.logs.pod, null, 'what was read before the stop is kept');
+  await waitFor(() => sandbox.api.openFollows === 0 && sandbox.api.openWatches === 0, { what: 'the probe to close its follows and watches', timeoutMs: 2000 });
+  await sandbox.stop();
+  await waitFor(() => activeHandles().length <= baseline.length, {
+    what: `handles back to the baseline (${baseline.join(', ')}); now ${activeHandles().join(', ')}`,
+    timeoutMs: 3000,
+  });
+});

@@ -310,6 +310,42 @@ test('pod logs: tailLines, previous, the container rule, and follow until the po
   assert.equal(await follow.next({ what: 'the follow to end with the pod' }), null);
 });
 
+test('pod logs: timestamps, sinceTime/sinceSeconds, and a follow of an exited container ends after its log', async (t) => {
+  const { server, store, logs, get, stream } = await startServer(t);
+  store.create('pods', makePod({ name: 'p', containers: ['main'] }));
+  logs.append('panda', 'p', 'main', 'old line');
+  const [old] = logs.readEntries('panda', 'p', 'main');
+  // The next second boundary after the old line: sinceTime has whole-second precision.
+  const boundary = Math.floor(old!.ms / 1000) * 1000 + 1000;
+  await waitFor(() => Date.now() >= boundary, { what: 'the next second', timeoutMs: 2000 });
+  logs.append('panda', 'p', 'main', 'new line');
+
+  const stamped = await get('/api/v1/namespaces/panda/pods/p/log?timestamps=true');
+  const rows = stamped.body.trimEnd().split('\n');
+  assert.equal(rows.length, 2);
+  for (const row of rows) assert.match(row, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z (old|new) line$/);
+  assert.ok(rows[0]!.split(' ')[0]! < rows[1]!.split(' ')[0]!, 'times increase');
+
+  const since = new Date(boundary).toISOString().replace('.000Z', 'Z');
+  assert.equal((await get(`/api/v1/namespaces/panda/pods/p/log?sinceTime=${since}`)).body, 'new line\n');
+  assert.equal((await get('/api/v1/namespaces/panda/pods/p/log?sinceSeconds=3600')).body, 'old line\nnew line\n');
+  const both = await get(`/api/v1/namespaces/panda/pods/p/log?sinceSeconds=1&sinceTime=${since}`);
+  assert.equal(both.status, 400);
+  assert.match(both.json().message, /at most one of sinceTime or sinceSeconds/);
+  assert.equal((await get('/api/v1/namespaces/panda/pods/p/log?sinceTime=yesterday')).status, 400);
+
+  // Following a running container stays open; when it exits the stream ends, as the kubelet's does.
+  const follow = await stream('/api/v1/namespaces/panda/pods/p/log?follow=true&tailLines=0');
+  logs.append('panda', 'p', 'main', 'last words');
+  assert.equal(await follow.next({ what: 'the live line' }), 'last words');
+  logs.exitContainer('panda', 'p', 'main');
+  assert.equal(await follow.next({ what: 'the follow to end when the container exits' }), null);
+  // Following it now: its whole log, then the end at once.
+  const after = await stream('/api/v1/namespaces/panda/pods/p/log?follow=true');
+  assert.deepEqual([await after.next(), await after.next(), await after.next(), await after.next()], ['old line', 'new line', 'last words', null]);
+  assert.deepEqual(server.served.log, { read: 3, follow: 2, previous: 0 }, 'answered with 200 (refusals are not counted)');
+});
+
 test('stop() ends watches and log follows and leaves no socket, server or timer behind', async (t) => {
   const before = activeHandles();
   const { server, store, logs, endpoint } = await startServer(t, { bookmarkIntervalMs: 20 });

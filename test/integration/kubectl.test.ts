@@ -109,6 +109,40 @@ test('kubectl logs -f streams new lines and exits 0 when the pod is deleted', as
   assert.equal(result.code, 0, `kubectl logs -f failed: ${result.stderr}`);
 });
 
+test('kubectl logs --timestamps and --since-time read the kubelet-style times; -f ends when the container exits', async (t) => {
+  const { store, logs, kubectl, spawnKubectl } = await cluster(t);
+  store.create('pods', makePod({ name: 'analyzer', containers: ['baby-analyzer'] }));
+  logs.append('panda', 'analyzer', 'baby-analyzer', 'starting');
+  const [first] = logs.readEntries('panda', 'analyzer', 'baby-analyzer');
+  const stamped = await kubectl('logs', 'analyzer', '--timestamps');
+  assertSucceeded(stamped);
+  assert.equal(stamped.stdout, `${first!.time} starting\n`);
+
+  const boundary = Math.floor(first!.ms / 1000) * 1000 + 1000;
+  await waitFor(() => Date.now() >= boundary, { what: 'the next second', timeoutMs: 2000 });
+  logs.append('panda', 'analyzer', 'baby-analyzer', 'connected');
+  const since = await kubectl('logs', 'analyzer', `--since-time=${new Date(boundary).toISOString().replace('.000Z', 'Z')}`);
+  assertSucceeded(since);
+  assert.equal(since.stdout, 'connected\n');
+
+  const following = spawnKubectl('logs', '-f', 'analyzer');
+  await following.waitForStdout(/^starting\nconnected\n/, { what: 'the log so far' });
+  logs.append('panda', 'analyzer', 'baby-analyzer', "KeyError: 'stream_port'");
+  await following.waitForStdout(/KeyError: 'stream_port'\n$/, { what: 'the last line' });
+  logs.exitContainer('panda', 'analyzer', 'baby-analyzer');
+  const result = await withDeadline(following.exited, { timeoutMs: 10_000, what: 'kubectl logs -f to exit with the container' });
+  assert.equal(result.code, 0, `kubectl logs -f failed: ${result.stderr}`);
+
+  // After the restart, --previous shows the crashed instance; -f on the new one follows it.
+  logs.restartContainer('panda', 'analyzer', 'baby-analyzer');
+  logs.append('panda', 'analyzer', 'baby-analyzer', 'starting again');
+  const previous = await kubectl('logs', 'analyzer', '--previous', '--tail=1');
+  assertSucceeded(previous);
+  assert.equal(previous.stdout, "KeyError: 'stream_port'\n");
+  const again = spawnKubectl('logs', '-f', 'analyzer');
+  await again.waitForStdout(/^starting again\n/, { what: 'the new instance\'s log' });
+});
+
 test('kubectl get jobs and get ev print the jobs and events', async (t) => {
   const { store, kubectl } = await cluster(t);
   store.create('jobs', makeJob({ name: 'grpc-job-1-3', active: 1 }));

@@ -6,6 +6,8 @@ import { startProbe } from '../../src/probe/runProbe';
 import { TIMING_KEYS, type Report, type TimingKey } from '../../src/probe/model';
 import { PROFILES } from '../../src/sandbox/profiles';
 import { SANDBOX_STATS_LAG_MS, Sandbox } from '../../src/sandbox/sandbox';
+import { renderJson } from '../../src/probe/report/json';
+import { assertReportContract } from '../helpers/reportContract';
 import { optionsFor } from '../helpers/sandboxProbe';
 
 /**
@@ -57,6 +59,7 @@ describe('engine against the sandbox, every profile', { concurrency: 2 }, () => 
 
       assert.equal(report.scenario.id, profile.expectedScenario, `${report.scenario.summary}\n${report.scenario.evidence.join('\n')}`);
       assert.equal(report.schemaVersion, 1);
+      assertReportContract(JSON.parse(renderJson(report)));
       assert.ok(report.scenario.evidence.length > 0, 'a diagnosis always names its evidence');
       if (profile.expectedScenario === 'configure_failed') {
         assert.equal(report.jobId, null);

@@ -333,9 +333,10 @@ describe('simulated broker management API', () => {
     const fresh = await get(path);
     assert.equal(fresh.status, 200);
     assert.equal(fresh.body.name, 'grpc-job-3-41234');
-    for (const field of ['consumers', 'messages', 'messages_ready', 'consumer_details']) {
+    for (const field of ['consumers', 'messages', 'messages_ready']) {
       assert.equal(field in fresh.body, false, `${field} is absent before the first stats tick`);
     }
+    assert.deepEqual(fresh.body.consumer_details, [], 'and no consumer is listed yet (as RabbitMQ 3.10 answers)');
     now += 500;
     const ticked = (await get(path)).body;
     assert.equal(ticked.consumers, 0);
@@ -354,6 +355,14 @@ describe('simulated broker management API', () => {
       listed.map((q) => q.name),
       ['grpc-job-3-41234'],
     );
+    // The paginated, filtered listing the probe asks for (RabbitMQ ≥ 3.6).
+    broker.createQueue('grpc-job-3-412340');
+    const page = (await get(`/api/queues/%2F?page=1&page_size=100&use_regex=true&name=${encodeURIComponent('^(?:grpc-job-3-41234)$')}`)).body;
+    assert.deepEqual(
+      { names: page.items.map((q: { name: string }) => q.name), filtered: page.filtered_count, total: page.total_count, pages: page.page_count },
+      { names: ['grpc-job-3-41234'], filtered: 1, total: 2, pages: 1 },
+    );
+    assert.equal((await get('/api/queues/%2F?page=0')).status, 400);
   });
 
   test('in the sandbox the healthy job gets its queue and, later, its consumer', async (t) => {

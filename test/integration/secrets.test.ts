@@ -1,5 +1,6 @@
 // Secrets never leave the probe: the backend token, the kubeconfig's bearer token and the broker
-// password must not appear in the live log or in any rendered report.
+// passwords (management API and AMQP) must not appear in the live log or in any rendered report.
+// With a real broker, test/integration/rabbitmq.test.ts checks the same with credentials it accepts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -54,4 +55,26 @@ test('a wrong token is 401 too, and the wrong token is not echoed', async (t) =>
   const { report, everything } = await probe(sandbox, wrong);
   assert.equal(report.scenario.id, 'configure_failed');
   assert.ok(!everything.includes(wrong));
+});
+
+test('broker credentials that are refused or cannot be tried are never echoed', async (t) => {
+  const sandbox = await Sandbox.start();
+  t.after(() => sandbox.stop());
+  const options = optionsFor(sandbox, profileByName('healthy')!);
+  const managementPassword = 'mgmt-s3cret-77c1';
+  const amqpPassword = 'amqp-s3cret-90d2';
+  options.broker.username = 'probe-user';
+  options.broker.password = managementPassword;
+  // Nothing listens on port 1: the AMQP check fails to connect with the password in the URL.
+  options.broker.amqpUrl = `amqp://probe-user:${amqpPassword}@127.0.0.1:1/`;
+  const lines: string[] = [];
+  const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l)) }).report;
+  const everything = [lines.join('\n'), renderJson(report), renderMarkdown(report), renderJUnit(report), renderTextReport(report)].join('\n');
+  assert.equal(report.scenario.id, 'healthy', 'the broker is only a witness: the run itself is unaffected');
+  for (const secret of [managementPassword, amqpPassword, Buffer.from(`probe-user:${managementPassword}`).toString('base64')]) {
+    assert.ok(!everything.includes(secret), `${secret} leaked`);
+  }
+  assert.ok(report.scenario.evidence.some((e) => /^management API unavailable: cannot read queues from http:\/\/127\.0\.0\.1:\d+: 401 Unauthorized: the management API refused the credentials$/.test(e)), report.scenario.evidence.join('\n'));
+  assert.ok(report.scenario.evidence.some((e) => /^AMQP check unavailable: cannot connect to amqp:\/\/127\.0\.0\.1:1: connect ECONNREFUSED 127\.0\.0\.1:1/.test(e)), report.scenario.evidence.join('\n'));
+  assert.ok(lines.some((l) => /BROKER unavailable \(amqp\): cannot connect to amqp:\/\/127\.0\.0\.1:1/.test(l)), 'the live log says it once');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCommandLine } from '../../src/cli/args';
+import { parseCommandLine, realBrokerFlags } from '../../src/cli/args';
 import { ProbeError } from '../../src/probe/errors';
 
 test('run: every contract flag is parsed', () => {
@@ -23,7 +23,30 @@ test('demo and sandbox', () => {
   assert.deepEqual(parseCommandLine([]), { command: 'help' });
 });
 
+test('run: log monitor flags, present only when given', () => {
+  const cmd = parseCommandLine([
+    'run', '--backend', 'http://b', '--backend-pods', 'focus-', '--backend-selector', 'app=focus', '--backend-container', 'api', '--no-logs',
+  ]);
+  assert.equal(cmd.command, 'run');
+  assert.deepEqual(
+    { pods: (cmd as any).backendPods, selector: (cmd as any).backendSelector, container: (cmd as any).backendContainer, noLogs: (cmd as any).noLogs },
+    { pods: 'focus-', selector: 'app=focus', container: 'api', noLogs: true },
+  );
+  assert.ok(!('backendPods' in parseCommandLine(['run', '--backend', 'http://b'])));
+});
+
+test('sandbox and demo take a real broker: both URLs or none', () => {
+  assert.deepEqual(parseCommandLine(['sandbox', '--rabbitmq', 'http://mq:15672', '--amqp', 'amqp://mq']), {
+    command: 'sandbox', port: undefined, rabbitmq: 'http://mq:15672', amqp: 'amqp://mq',
+  });
+  assert.equal(realBrokerFlags({}), null);
+  assert.deepEqual(realBrokerFlags({ rabbitmq: 'http://mq:15672', amqp: 'amqp://mq' }), { managementUrl: 'http://mq:15672', amqpUrl: 'amqp://mq' });
+  assert.throws(() => realBrokerFlags({ amqp: 'amqp://mq' }), (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /needs both --rabbitmq/.test(e.message));
+});
+
 const bad: [string[], RegExp][] = [
+  [['run', '--backend', 'http://x', '--backend-pods', ' '], /--backend-pods needs a value/],
+  [['sandbox', '--amqp', 'http://x'], /--amqp must start with amqp:\/\/ or amqps:\/\//],
   [['run'], /run needs --backend URL/],
   [['run', '--backend', 'not a url'], /--backend is not a URL/],
   [['run', '--backend', 'ftp://x'], /--backend must start with http:\/\/ or https:\/\/, got "ftp:\/\/x"/],

@@ -19,10 +19,11 @@ import {
   configureFailedReport,
   healthyReport,
   hostileReport,
+  podFailedReport,
   podPendingReport,
 } from '../fixtures/reports';
 
-const ALL = { healthy: healthyReport, podPending: podPendingReport, configureFailed: configureFailedReport, hostile: hostileReport };
+const ALL = { healthy: healthyReport, podPending: podPendingReport, configureFailed: configureFailedReport, hostile: hostileReport, podFailed: podFailedReport };
 
 function lineOf(text: string, needle: string): string {
   const line = text.split('\n').find((l) => l.includes(needle));

@@ -1,14 +1,23 @@
-// Finds the job's queue through the RabbitMQ management HTTP API and reports when it appeared and how
-// many consumers it has. The management API has no watch, so this one polls (gently); its consumer
-// figures lag by the broker's statistics interval (≈5 s on a default broker), which the report says.
+// Finds the job's queue through the RabbitMQ management HTTP API and reports when it appeared, its
+// messages, consumers and consumer details. The management API has no watch, so this one polls
+// (gently, with a server-side name filter); its figures lag by the broker's statistics interval (≈5 s on
+// a default broker), and right after a declare they are absent: unknown, never 0.
 import { request } from 'undici';
 import type { BrokerOptions } from '../options';
-import type { Observation } from '../model';
-import { namePatternToRegExp } from '../matching';
+import type { Observation, QueueConsumer, QueueObservation } from '../model';
 import { abortableDelay } from '../abortableDelay';
 import { describeError } from '../errors';
+import { oneLine } from '../text';
+import { queueNameMatcher } from './queueNames';
 
-export const MANAGEMENT_SOURCE = 'management API (statistics lag up to the broker\'s collect interval, ≈5 s by default)';
+export const DEFAULT_MANAGEMENT_STATS_LAG_MS = 5_000;
+
+/** `management API (statistics lag ≈5 s)`: what the report says about figures from this source. */
+export function managementSource(lagMs = DEFAULT_MANAGEMENT_STATS_LAG_MS): string {
+  return `management API (statistics lag ≈${+(lagMs / 1000).toFixed(1)} s)`;
+}
+
+export const MANAGEMENT_SOURCE = managementSource();
 
 export interface QueueMonitorOptions {
   broker: BrokerOptions & { managementUrl: string };
@@ -16,6 +25,8 @@ export interface QueueMonitorOptions {
   emit: (o: Observation) => void;
   signal: AbortSignal;
   requestTimeoutMs: number;
+  /** Called once the queue's actual name is known (e.g. a suffixed one), so the AMQP check can follow it. */
+  onQueueName?: (name: string) => void;
 }
 
 export interface QueueMonitor {
@@ -25,12 +36,6 @@ export interface QueueMonitor {
   readonly done: Promise<void>;
 }
 
-interface QueueRow {
-  name?: string;
-  consumers?: number;
-  messages?: number;
-}
-
 /** The URL without user info (safe to show) and the basic-auth header built from it or the options. */
 export function managementEndpoint(broker: BrokerOptions & { managementUrl: string }): { base: string; authorization: string | null } {
   const url = new URL(broker.managementUrl);
@@ -38,60 +43,194 @@ export function managementEndpoint(broker: BrokerOptions & { managementUrl: stri
   const password = broker.password ?? decodeURIComponent(url.password);
   url.username = '';
   url.password = '';
+  url.search = '';
+  url.hash = '';
   const base = url.toString().replace(/\/+$/, '');
   return { base, authorization: username ? `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` : null };
+}
+
+/** A management API answer the monitor cannot use, as one sentence (never with credentials). */
+export class ManagementApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+  ) {
+    super(message);
+    this.name = 'ManagementApiError';
+  }
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const count = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+
+/** `consumer_details` of the single-queue endpoint → the report's consumers. */
+export function consumersFrom(details: unknown): QueueConsumer[] | null {
+  if (!Array.isArray(details)) return null;
+  return details.map((raw) => {
+    const d = obj(raw);
+    const channel = obj(d.channel_details);
+    const host = str(channel.peer_host);
+    const port = count(channel.peer_port);
+    return {
+      tag: str(d.consumer_tag) ?? '',
+      channel: str(channel.name),
+      connection: str(channel.connection_name),
+      peer: host ? (port !== null ? `${host}:${port}` : host) : null,
+      user: str(channel.user),
+      ackRequired: bool(d.ack_required),
+      prefetch: count(d.prefetch_count),
+      active: bool(d.active),
+    };
+  });
+}
+
+function serverReason(text: string): string {
+  try {
+    const body = obj(JSON.parse(text));
+    const reason = str(body.reason) ?? str(body.error);
+    return reason ? oneLine(reason, 160) : '';
+  } catch {
+    return '';
+  }
 }
 
 export function startManagementQueueMonitor(opts: QueueMonitorOptions): QueueMonitor {
   const { broker, signal } = opts;
   const { base, authorization } = managementEndpoint(broker);
+  const source = managementSource(broker.managementStatsLagMs);
+  const vhostPath = encodeURIComponent(broker.vhost);
   let provideJobId!: (id: string) => void;
   const jobIdKnown = new Promise<string>((resolve) => (provideJobId = resolve));
 
-  async function fetchQueues(): Promise<QueueRow[]> {
-    const url = `${base}/api/queues/${encodeURIComponent(broker.vhost)}?columns=name,consumers,messages`;
-    const res = await request(url, {
-      headers: { accept: 'application/json', ...(authorization ? { authorization } : {}) },
-      signal: AbortSignal.any([signal, AbortSignal.timeout(opts.requestTimeoutMs)]),
-    });
+  /** GET `path` below the base URL; resolves with parsed JSON for 200, `null` for 404, throws otherwise. */
+  async function getJson(path: string, what: string): Promise<unknown> {
+    let res;
+    try {
+      res = await request(`${base}${path}`, {
+        headers: { accept: 'application/json', ...(authorization ? { authorization } : {}) },
+        signal: AbortSignal.any([signal, AbortSignal.timeout(opts.requestTimeoutMs)]),
+      });
+    } catch (e) {
+      if (signal.aborted) throw e;
+      const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
+      throw new ManagementApiError(timedOut ? `no answer within ${opts.requestTimeoutMs / 1000} s` : describeError(e), null);
+    }
     const text = await res.body.text();
-    if (res.statusCode === 401) throw new Error('401 Unauthorized: the management API refused the credentials');
-    if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode} from ${base}/api/queues`);
-    const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) ? (parsed as QueueRow[]) : [];
+    const status = res.statusCode;
+    if (status === 404) return null;
+    if (status === 401) throw new ManagementApiError('401 Unauthorized: the management API refused the credentials', 401);
+    if (status === 403) {
+      throw new ManagementApiError(`403 Forbidden: the user may not read ${what} (it needs the monitoring or management tag and access to vhost "${oneLine(broker.vhost)}")`, 403);
+    }
+    if (status !== 200) {
+      const reason = serverReason(text);
+      throw new ManagementApiError(`HTTP ${status} for ${what}${reason ? `: ${reason}` : ''}`, status);
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      const type = oneLine(String(res.headers['content-type'] ?? 'no content type'), 60);
+      throw new ManagementApiError(`the answer for ${what} is not JSON (${type}): is this the RabbitMQ management API?`, status);
+    }
   }
 
   let jobId: string | null = null;
-  let patterns: RegExp[] = [];
+  let matches: ((name: string) => boolean) | null = null;
+  let filter = '';
+  let usePagination = true;
+  let name: string | null = null;
   let last = '';
   let access: 'watching' | 'unavailable' | null = null;
   let lastError = '';
 
+  /** Queues of the vhost whose names match the job, filtered by the server when it can. */
+  async function findQueue(): Promise<Json | null> {
+    const what = `the queues of vhost "${oneLine(broker.vhost)}"`;
+    const columns = 'columns=name,consumers,messages';
+    let rows: unknown;
+    if (usePagination) {
+      const query = `page=1&page_size=100&use_regex=true&name=${encodeURIComponent(filter)}&${columns}`;
+      try {
+        rows = await getJson(`/api/queues/${vhostPath}?${query}`, what);
+      } catch (e) {
+        // Brokers before 3.6 know no pagination: list everything instead.
+        if (!(e instanceof ManagementApiError && e.status === 400)) throw e;
+        usePagination = false;
+      }
+    }
+    if (!usePagination) rows = await getJson(`/api/queues/${vhostPath}?${columns}`, what);
+    if (rows === null) {
+      throw new ManagementApiError(`404 Not Found for ${what}: the vhost does not exist, or ${base} is not the RabbitMQ management API`, 404);
+    }
+    const items = Array.isArray(rows) ? rows : obj(rows).items;
+    if (!Array.isArray(items)) throw new ManagementApiError(`the answer for ${what} is not a list of queues`, 200);
+    return (items.map(obj).find((r) => typeof r.name === 'string' && matches!(r.name)) as Json | undefined) ?? null;
+  }
+
   async function pollOnce(): Promise<void> {
     try {
-      const rows = await fetchQueues();
-      if (access !== 'watching') opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'watching', source: MANAGEMENT_SOURCE } });
-      access = 'watching';
-      const row = rows.find((r) => typeof r.name === 'string' && patterns.some((re) => re.test(r.name!)));
-      if (!row) return;
+      if (name === null) {
+        const row = await findQueue();
+        markWatching();
+        if (!row) return;
+        name = row.name as string;
+        opts.onQueueName?.(name);
+      }
+      const detail = await getJson(`/api/queues/${vhostPath}/${encodeURIComponent(name)}`, `queue ${name}`);
+      markWatching();
+      if (detail === null) {
+        // Deleted since it was found (or a listing raced a delete): look for it again.
+        name = null;
+        return;
+      }
+      const q = obj(detail);
       // Right after a declare the broker omits the statistics: unknown, not zero.
-      const queue = { name: row.name!, firstSeenMs: 0, messages: row.messages ?? null, consumers: row.consumers ?? null, source: MANAGEMENT_SOURCE };
-      const key = `${queue.name}|${queue.messages}|${queue.consumers}`;
+      const queue: QueueObservation = {
+        name: name!,
+        firstSeenMs: 0,
+        messages: count(q.messages),
+        consumers: count(q.consumers),
+        source,
+        via: 'management',
+        // Without statistics the consumer list is as stale as the count: unknown too.
+        consumerDetails: count(q.consumers) === null ? null : consumersFrom(q.consumer_details),
+      };
+      const key = JSON.stringify([queue.name, queue.messages, queue.consumers, queue.consumerDetails?.map((c) => c.tag) ?? null]);
       if (key !== last) opts.emit({ kind: 'queue.changed', atMs: opts.now(), queue });
       last = key;
     } catch (e) {
       if (signal.aborted) return;
-      const reason = `cannot read queues from ${base}: ${describeError(e)}`;
-      if (access !== 'unavailable' || reason !== lastError) opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'unavailable', reason } });
+      const reason = `cannot read queues from ${base}: ${e instanceof ManagementApiError ? e.message : describeError(e)}`;
+      if (access !== 'unavailable' || reason !== lastError) {
+        opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'unavailable', reason, via: 'management' } });
+      }
       access = 'unavailable';
       lastError = reason;
     }
   }
 
+  function markWatching() {
+    if (access !== 'watching') opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'watching', source, via: 'management' } });
+    access = 'watching';
+  }
+
   async function loop(): Promise<void> {
-    const id = await Promise.race([jobIdKnown, new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }))]);
+    const id = await new Promise<string>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      void jobIdKnown.then((v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      });
+    });
     jobId = id;
-    patterns = broker.queueNames.map((p) => namePatternToRegExp(p, id, broker.suffixPattern));
+    const matcher = queueNameMatcher(broker, id);
+    matches = matcher.test;
+    filter = matcher.source;
     while (!signal.aborted) {
       await pollOnce();
       await abortableDelay(broker.pollIntervalMs, signal).catch(() => undefined);

@@ -19,6 +19,8 @@ export interface ClusterMonitorOptions {
   emit: (obs: Observation) => void;
   signal: AbortSignal;
   syncTimeoutMs: number;
+  /** Every pod change in the namespace, the job's or not (the backend-log monitor picks its pods here). */
+  onAnyPod?: (pod: PodSnapshot) => void;
 }
 
 export interface ClusterMonitor {
@@ -68,6 +70,7 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): ClusterMonitor
     if (podsByUid.get(snapshot.uid)?.json === json) return;
     if (deleted) podsByUid.delete(snapshot.uid);
     else podsByUid.set(snapshot.uid, { json, snapshot });
+    opts.onAnyPod?.(snapshot);
     offer({ kind: 'pod.changed', atMs: now(), pod: snapshot }, isJobPod(snapshot));
   }
 

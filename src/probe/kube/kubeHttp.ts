@@ -23,6 +23,8 @@ export interface KubeRequestOptions {
   signal: AbortSignal;
   /** Time allowed until the response headers arrive. */
   timeoutMs: number;
+  /** Default `application/json`; pod logs are text. */
+  accept?: string;
 }
 
 async function requestOptions(kc: KubeConfig): Promise<https.RequestOptions> {
@@ -73,7 +75,7 @@ export async function kubeGet(kc: KubeConfig, pathAndQuery: string, opts: KubeRe
       ...base,
       method: 'GET',
       signal: opts.signal,
-      headers: { ...(base.headers ?? {}), Accept: 'application/json' },
+      headers: { ...(base.headers ?? {}), Accept: opts.accept ?? 'application/json' },
     });
     const timer = setTimeout(() => req.destroy(Object.assign(new Error('no response in time'), { code: 'ETIMEDOUT' })), opts.timeoutMs);
     req.on('response', (res) => {

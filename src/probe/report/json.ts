@@ -3,7 +3,7 @@
 // assembled it in, and absent optional values come out as `null` rather than vanishing.
 
 import { TIMING_KEYS } from '../model';
-import type { Report, ReportPod, Timings } from '../model';
+import type { BackendLogs, EndedContainerLog, LogLine, PodLogs, Report, ReportLogs, ReportPod, ReportQueue, Timings } from '../model';
 
 export function renderJson(report: Report): string {
   return `${JSON.stringify(ordered(report), null, 2)}\n`;
@@ -25,17 +25,70 @@ function ordered(r: Report): Report {
     timings: orderedTimings(r.timings),
     pods: r.pods.map(orderedPod),
     metadataAttempts: r.metadataAttempts.map((a) => ({ atMs: a.atMs, status: a.status ?? null, error: a.error ?? null })),
-    queue: r.queue
+    queue: r.queue ? orderedQueue(r.queue) : null,
+    events: r.events.map((e) => ({ atMs: e.atMs, type: e.type, reason: e.reason, object: e.object, message: e.message })),
+    logs: orderedLogs(r.logs ?? {}),
+  };
+}
+
+function orderedQueue(q: ReportQueue): Required<ReportQueue> {
+  return {
+    name: q.name,
+    firstSeenMs: q.firstSeenMs,
+    messages: q.messages ?? null,
+    consumers: q.consumers ?? null,
+    source: q.source,
+    consumerDetails: (q.consumerDetails ?? []).map((c) => ({
+      tag: c.tag,
+      channel: c.channel ?? null,
+      connection: c.connection ?? null,
+      peer: c.peer ?? null,
+      user: c.user ?? null,
+      ackRequired: c.ackRequired ?? null,
+      prefetch: c.prefetch ?? null,
+      active: c.active ?? null,
+    })),
+    history: (q.history ?? []).map((h) => ({ atMs: h.atMs, source: h.source, messages: h.messages ?? null, consumers: h.consumers ?? null })),
+  };
+}
+
+function orderedLine(l: LogLine): LogLine {
+  return {
+    atMs: l.atMs,
+    time: l.time ?? null,
+    pod: l.pod,
+    container: l.container,
+    instance: l.instance ?? null,
+    level: l.level ?? null,
+    reason: l.reason,
+    mentionsJob: l.mentionsJob,
+    text: l.text,
+    repeats: l.repeats ?? 0,
+  };
+}
+
+function orderedEnded(e: EndedContainerLog): EndedContainerLog {
+  return { pod: e.pod, container: e.container, instance: e.instance, endedMs: e.endedMs, via: e.via, lines: e.lines.map(orderedLine) };
+}
+
+/** Both keys always present; null when that log was not watched. */
+function orderedLogs(logs: ReportLogs): Required<ReportLogs> {
+  const b: BackendLogs | null | undefined = logs.backend;
+  const p: PodLogs | null | undefined = logs.pod;
+  return {
+    backend: b
+      ? { selector: b.selector, pods: [...b.pods], lines: b.lines.map(orderedLine), omitted: b.omitted, error: b.error ?? null }
+      : null,
+    pod: p
       ? {
-          name: r.queue.name,
-          firstSeenMs: r.queue.firstSeenMs,
-          messages: r.queue.messages ?? null,
-          consumers: r.queue.consumers ?? null,
-          source: r.queue.source,
+          pod: p.pod,
+          containers: [...p.containers],
+          lines: p.lines.map(orderedLine),
+          previous: p.previous.map(orderedEnded),
+          omitted: p.omitted,
+          error: p.error ?? null,
         }
       : null,
-    events: r.events.map((e) => ({ atMs: e.atMs, type: e.type, reason: e.reason, object: e.object, message: e.message })),
-    logs: r.logs ?? {},
   };
 }
 

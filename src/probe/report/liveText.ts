@@ -37,6 +37,8 @@ export function createLiveTextLog(
   const jobs = new Map<string, string>();
   const events = new Set<string>();
   const queues = new Map<string, number | null>();
+  const brokerStates = new Map<string, string>();
+  let logsUnavailable = '';
   let configurePath = '';
   const meta = { count: 0, outcome: null as string | null, lastLineMs: 0 };
 
@@ -111,9 +113,48 @@ export function createLiveTextLog(
       case 'queue.changed': {
         const q = obs.queue;
         const consumers = q.consumers ?? null;
-        if (!queues.has(q.name)) emit(obs.atMs, `QUEUE ${oneLine(q.name)} appeared (consumers ${consumers ?? '?'}, via ${oneLine(q.source)})`);
-        else if (queues.get(q.name) !== consumers) emit(obs.atMs, `QUEUE ${oneLine(q.name)} consumers ${queues.get(q.name) ?? '?'} → ${consumers ?? '?'}`);
-        queues.set(q.name, consumers);
+        const via = q.via ?? 'management';
+        const key = `${via}\u0000${q.name}`;
+        if (![...queues.keys()].some((k) => k.endsWith(`\u0000${q.name}`))) {
+          emit(obs.atMs, `QUEUE ${oneLine(q.name)} appeared (consumers ${consumers ?? '?'}, via ${oneLine(q.source)})`);
+        } else if (queues.has(key) && queues.get(key) !== consumers) {
+          emit(obs.atMs, `QUEUE ${oneLine(q.name)} consumers ${queues.get(key) ?? '?'} → ${consumers ?? '?'} (${via})`);
+        } else if (!queues.has(key)) {
+          emit(obs.atMs, `QUEUE ${oneLine(q.name)} consumers ${consumers ?? '?'} (${via}: ${oneLine(q.source)})`);
+        }
+        queues.set(key, consumers);
+        return;
+      }
+      case 'broker.access': {
+        const a = obs.access;
+        const via = a.via ?? 'management';
+        const text = a.state === 'watching' ? `BROKER watching through ${oneLine(a.source)}` : `BROKER unavailable (${via}): ${oneLine(a.reason)}`;
+        if (brokerStates.get(via) !== text) emit(obs.atMs, text);
+        brokerStates.set(via, text);
+        return;
+      }
+      case 'log.line': {
+        const l = obs.line;
+        // Errors and warnings, and of a traceback only its exception line: the report has the rest.
+        const exception = l.reason === 'traceback' && l.level === 'ERROR' && !/Traceback \(most recent call last\)/.test(l.text);
+        if (exception || (l.reason === 'error' && (l.level === 'ERROR' || l.level === 'WARN'))) {
+          emit(obs.atMs, `LOG ${obs.source} ${oneLine(l.pod)}/${oneLine(l.container)}: ${oneLine(l.text, 200)}`);
+        }
+        return;
+      }
+      case 'log.tail': {
+        const t = obs.tail;
+        const last = [...t.lines].reverse().find((l) => l.text.trim() !== '');
+        emit(obs.atMs, `LOG ${oneLine(t.container)} run ${t.instance + 1} ended${last ? `; last line: ${oneLine(last.text, 160)}` : ''}`);
+        return;
+      }
+      case 'log.access': {
+        const a = obs.access;
+        if (a.state === 'following') emit(obs.atMs, `LOGS following ${obs.source} ${oneLine(a.pods.join(', '))}`);
+        else if (a.state === 'unavailable' && a.reason !== logsUnavailable) {
+          logsUnavailable = a.reason;
+          emit(obs.atMs, `LOGS unavailable (${obs.source}): ${oneLine(a.reason)}`);
+        }
         return;
       }
       case 'probe.ended': {

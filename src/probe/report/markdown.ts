@@ -2,7 +2,7 @@
 // cluster or the backend goes through `md()`, because a pod label or an error body is attacker-shaped
 // text: it must not break a table, open a link, embed an image or smuggle HTML into a rendered page.
 
-import type { Report, ReportPod } from '../model';
+import type { LogLine, Report, ReportPod } from '../model';
 import {
   NEVER,
   TIMING_LABELS,
@@ -38,6 +38,10 @@ export function renderMarkdown(report: Report): string {
     ...pods(report.pods),
     '',
     ...events(report),
+    '',
+    ...queue(report),
+    '',
+    ...logs(report),
     '',
     ...attempts(report),
   ];
@@ -113,6 +117,56 @@ function events(r: Report): string[] {
   lines.push(row(['Time', 'Type', 'Reason', 'Object', 'Message']), row(['---:', '---', '---', '---', '---']));
   for (const e of r.events) {
     lines.push(row([formatSeconds(e.atMs), md(e.type), md(e.reason), md(e.object), md(e.message)]));
+  }
+  return lines;
+}
+
+function queue(r: Report): string[] {
+  const lines = ['### Queue', ''];
+  const q = r.queue;
+  if (!q) return [...lines, 'The job\'s queue was not observed.'];
+  lines.push(
+    `${md(q.name)}: first seen ${formatSeconds(q.firstSeenMs)}, consumer attached ${formatSeconds(r.timings.consumerAttachedMs)}; ` +
+      `${q.consumers ?? '?'} consumers, ${q.messages ?? '?'} messages (source: ${md(q.source)})`,
+  );
+  const consumers = q.consumerDetails ?? [];
+  if (consumers.length) {
+    lines.push('', row(['Consumer', 'Peer', 'User', 'Prefetch', 'Ack']), row(['---', '---', '---', '---:', '---']));
+    for (const c of consumers) {
+      lines.push(row([md(c.tag), c.peer ? md(c.peer) : NEVER, c.user ? md(c.user) : NEVER, c.prefetch === null ? NEVER : String(c.prefetch), c.ackRequired ? 'manual' : 'auto']));
+    }
+  }
+  return lines;
+}
+
+function logRows(lines: readonly LogLine[], showPod: boolean): string[] {
+  const out = [row(['Time', ...(showPod ? ['Pod'] : []), 'Container', 'Level', 'Line']), row(['---:', ...(showPod ? ['---'] : []), '---', '---', '---'])];
+  for (const l of lines) {
+    const repeats = l.repeats > 0 ? ` (+${l.repeats} more like it)` : '';
+    out.push(row([formatSeconds(l.atMs), ...(showPod ? [md(l.pod)] : []), md(l.container), l.level ?? '', `${md(l.text)}${repeats}`]));
+  }
+  return out;
+}
+
+function logs(r: Report): string[] {
+  const lines = ['### Logs', ''];
+  const { backend, pod } = r.logs ?? {};
+  if (!backend && !pod) return [...lines, 'No logs were followed.'];
+  if (backend) {
+    lines.push(`**Backend** (${md(backend.selector)}; pods: ${backend.pods.map(md).join(', ') || NEVER})`, '');
+    if (backend.error) lines.push(`Could not read all of it: ${md(backend.error)}`, '');
+    lines.push(...(backend.lines.length ? logRows(backend.lines, true) : ['Nothing about the job, no errors or warnings since t0.']));
+    if (backend.omitted) lines.push('', `${backend.omitted} more lines in the JSON report.`);
+    lines.push('');
+  }
+  if (pod) {
+    lines.push(`**Job pod** ${md(pod.pod)}`, '');
+    if (pod.error) lines.push(`Could not read all of it: ${md(pod.error)}`, '');
+    lines.push(...(pod.lines.length ? logRows(pod.lines, false) : ['No startup lines or errors were read.']));
+    for (const e of pod.previous) {
+      lines.push('', `Last lines of ${md(e.container)} run ${e.instance + 1} (${e.via === 'previous' ? 'read with previous=true' : e.via === 'follow' ? 'end of the live stream' : 'read after it stopped'}):`, '');
+      lines.push(...logRows(e.lines, false));
+    }
   }
   return lines;
 }

@@ -17,6 +17,7 @@ import {
   whereTimeWent,
   wrap,
 } from './format';
+import { logSectionLines, queueLines } from './logsText';
 
 export interface TextReportOptions {
   /** ANSI colours for headings and the severity marker; off by default so logs and pipes stay clean. */
@@ -34,6 +35,8 @@ export function renderTextReport(report: Report, opts: TextReportOptions = {}): 
     ['POD MONITORING RESULTS', podSection(report.pods)],
     ['TIMING ANALYSIS', timingSection(report)],
     ['EVENTS', eventSection(report)],
+    ['QUEUE', queueLines(report)],
+    ['LOGS', logSectionLines(report)],
     ['DIAGNOSIS', diagnosisSection(report, paint)],
   ];
   const rule = '='.repeat(WIDTH);

@@ -36,7 +36,11 @@ const WATCH_TRUE = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
 
 export class KubeApiServer {
   /** Counters for tests: how many list and watch requests were served, per resource kind. */
-  readonly served: ServedCounters = { list: zeroPerKind(), watch: zeroPerKind() };
+  readonly served: ServedCounters & Required<Pick<ServedCounters, 'log'>> = {
+    list: zeroPerKind(),
+    watch: zeroPerKind(),
+    log: { read: 0, follow: 0, previous: 0 },
+  };
   private readonly streams = new OpenStreams();
   private readonly sockets = new Set<Socket>();
   private readonly startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -98,6 +102,11 @@ export class KubeApiServer {
   /** Number of watch streams currently open (tests use it to wait until a client is watching). */
   get openWatches(): number {
     return this.streams.count('watch');
+  }
+
+  /** Number of log follows currently open. */
+  get openFollows(): number {
+    return this.streams.count('follow');
   }
 
   /** Writes a kubeconfig with the CA inline, the token, a context and its namespace. Returns the path. */

@@ -1,12 +1,14 @@
 // `GET /api/v1/namespaces/{ns}/pods/{name}/log`: the container is chosen and validated the way the real
 // apiserver does it (one container → that one; several → the caller must say which), the kubelet's
-// refusals are reproduced (`previous terminated container … not found`, `… is waiting to start: …`), and
-// `follow=true` streams new lines until the container restarts, the pod is deleted or the client leaves.
+// refusals are reproduced (`previous terminated container … not found`, `… is waiting to start: …`),
+// `timestamps=true` prefixes each line with its RFC 3339 time, `sinceTime`/`sinceSeconds` skip older
+// lines, and `follow=true` streams new lines until the container exits or restarts, the pod is deleted
+// or the client leaves (a container that has already exited: its log, then the end).
 import type { ServerResponse } from 'node:http';
 import { boolParam, intParam } from './apiRequest';
 import { badRequest, objectNotFound } from './apiStatus';
 import type { OpenStream } from './openStreams';
-import type { PodLogStore } from './podLogs';
+import type { LogEntry, PodLogStore } from './podLogs';
 import type { ObjectStore } from './store';
 
 export interface PodLogRequest {
@@ -20,6 +22,8 @@ export interface PodLogDeps {
   logs: PodLogStore;
   /** Registers a follow stream; returns its deregistration. */
   track(stream: OpenStream): () => void;
+  /** Counts what was served, for tests. */
+  served?: { read: number; follow: number; previous: number };
 }
 
 // Stored objects are plain JSON; the fields read here are all optional and read defensively.
@@ -34,6 +38,9 @@ export function servePodLog(res: ServerResponse, request: PodLogRequest, deps: P
   const previous = boolParam(query, 'previous');
   const follow = boolParam(query, 'follow');
   const tailLines = intParam(query, 'tailLines');
+  const timestamps = boolParam(query, 'timestamps');
+  const sinceMs = sinceParam(query);
+  const format = (e: LogEntry) => (timestamps ? `${e.time} ${e.text}\n` : `${e.text}\n`);
   if (previous) {
     if (!deps.logs.hasPrevious(namespace, podName, container)) {
       throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
@@ -43,18 +50,37 @@ export function servePodLog(res: ServerResponse, request: PodLogRequest, deps: P
   }
 
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
-  const lines = deps.logs.read(namespace, podName, container, { previous, tailLines });
-  // A previous instance has exited: there is nothing more to follow.
-  if (!follow || previous) {
-    res.end(lines.map((l) => `${l}\n`).join(''));
+  if (deps.served) deps.served[previous ? 'previous' : follow ? 'follow' : 'read'] += 1;
+  const lines = deps.logs.readEntries(namespace, podName, container, { previous, tailLines, sinceMs });
+  // A previous instance, or a current one that has exited: there is nothing more to follow.
+  if (!follow || previous || deps.logs.hasExited(namespace, podName, container)) {
+    res.end(lines.map(format).join(''));
     return;
   }
   res.flushHeaders();
-  if (lines.length) res.write(lines.map((l) => `${l}\n`).join(''));
-  followLog(res, request, container, deps);
+  if (lines.length) res.write(lines.map(format).join(''));
+  followLog(res, request, container, deps, format);
 }
 
-function followLog(res: ServerResponse, request: PodLogRequest, container: string, deps: PodLogDeps): void {
+/** `sinceTime` (RFC 3339) or `sinceSeconds` as epoch ms; both at once is a 400, as on a real server. */
+function sinceParam(query: URLSearchParams): number | undefined {
+  const time = query.get('sinceTime');
+  const seconds = intParam(query, 'sinceSeconds');
+  if (time && seconds !== undefined) throw badRequest('at most one of sinceTime or sinceSeconds may be specified');
+  if (seconds !== undefined) {
+    if (seconds < 1) throw badRequest('sinceSeconds: Invalid value: must be greater than 0');
+    return Date.now() - seconds * 1000;
+  }
+  if (!time) return undefined;
+  const ms = Date.parse(time);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/.test(time) || !Number.isFinite(ms)) {
+    throw badRequest(`parsing time "${time}" as "2006-01-02T15:04:05Z07:00": cannot parse`);
+  }
+  // The API server keeps whole seconds (metav1.Time).
+  return Math.floor(ms / 1000) * 1000;
+}
+
+function followLog(res: ServerResponse, request: PodLogRequest, container: string, deps: PodLogDeps, format: (e: LogEntry) => string): void {
   const { namespace, pod } = request;
   const cleanups: (() => void)[] = [];
   let ended = false;
@@ -76,7 +102,7 @@ function followLog(res: ServerResponse, request: PodLogRequest, container: strin
       namespace,
       pod,
       container,
-      (line) => res.write(`${line}\n`),
+      (entry) => res.write(format(entry)),
       () => stream.close(),
     ),
   );

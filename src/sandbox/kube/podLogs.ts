@@ -1,7 +1,18 @@
 // Container logs of the simulated cluster. Like the kubelet, it keeps the current container's log and
-// the one of the instance before the last restart (what `kubectl logs --previous` shows), nothing older.
+// the one of the instance before the last restart (what `kubectl logs --previous` shows), nothing older,
+// and stamps every line with the time it was written (what `timestamps=true` prefixes).
 
-type LineListener = (line: string) => void;
+type LineListener = (line: LogEntry) => void;
+
+export interface LogEntry {
+  /** RFC 3339 with sub-second digits, like the container runtime's timestamps (the wall clock). */
+  time: string;
+  /** Epoch ms of `time`, for sinceTime / sinceSeconds filtering. */
+  ms: number;
+  /** performance.now() when it was written: the ground truth tests compare the probe's times with. */
+  at: number;
+  text: string;
+}
 
 interface Follower {
   onLine: LineListener;
@@ -9,8 +20,10 @@ interface Follower {
 }
 
 interface ContainerLog {
-  current: string[];
-  previous?: string[];
+  current: LogEntry[];
+  previous?: LogEntry[];
+  /** The current instance has exited (crashed or completed) and not been restarted yet. */
+  exited: boolean;
   followers: Set<Follower>;
 }
 
@@ -19,6 +32,24 @@ export interface ReadLogOptions {
   previous?: boolean;
   /** Only the last N lines (negative or undefined: all of them). */
   tailLines?: number;
+  /** Only lines written at or after this epoch ms (sinceTime / sinceSeconds). */
+  sinceMs?: number;
+}
+
+let lastEpochMs = 0;
+
+/** The wall clock, with a microsecond added when two lines fall in one ms, so times keep the lines' order. */
+function nowEpochMs(): number {
+  lastEpochMs = Math.max(Date.now(), lastEpochMs + 0.001);
+  return lastEpochMs;
+}
+
+/** `2024-05-01T10:00:00.123456Z`, trailing zeros trimmed as Go's RFC3339Nano does. */
+function timestampOf(ms: number): string {
+  const whole = Math.floor(ms);
+  const micros = Math.floor((ms - whole) * 1000);
+  const iso = new Date(whole).toISOString();
+  return `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`.replace(/\.?0+Z$/, 'Z');
 }
 
 export class PodLogStore {
@@ -26,21 +57,32 @@ export class PodLogStore {
 
   append(namespace: string, pod: string, container: string, line: string): void {
     const log = this.entry(namespace, pod, container);
-    log.current.push(line);
-    for (const follower of [...log.followers]) follower.onLine(line);
+    const ms = nowEpochMs();
+    const entry: LogEntry = { time: timestampOf(ms), ms, at: performance.now(), text: line };
+    log.current.push(entry);
+    for (const follower of [...log.followers]) follower.onLine(entry);
   }
 
   /**
-   * The running instance exits and a new one starts: its log becomes "previous". Followers of the old
-   * instance are ended, as `kubectl logs -f` ends when the container it follows exits.
+   * The running instance exits (a crash, or the end of its work): `kubectl logs -f` ends, as it does when
+   * the container it follows exits. Its log stays the current one until the container restarts.
+   */
+  exitContainer(namespace: string, pod: string, container: string): void {
+    const log = this.entry(namespace, pod, container);
+    log.exited = true;
+    this.endFollowers(log);
+  }
+
+  /**
+   * A new instance starts: the log of the one before becomes "previous". Followers of the old instance
+   * are ended (if its exit did not end them already).
    */
   restartContainer(namespace: string, pod: string, container: string): void {
     const log = this.entry(namespace, pod, container);
     log.previous = log.current;
     log.current = [];
-    const ended = [...log.followers];
-    log.followers.clear();
-    for (const follower of ended) follower.onEnd?.();
+    log.exited = false;
+    this.endFollowers(log);
   }
 
   /** Whether a previous (restarted) instance of the container has a log to show. */
@@ -48,9 +90,19 @@ export class PodLogStore {
     return this.logs.get(keyOf(namespace, pod, container))?.previous !== undefined;
   }
 
+  /** Whether the current instance has exited (a follow then ends after what was written). */
+  hasExited(namespace: string, pod: string, container: string): boolean {
+    return this.logs.get(keyOf(namespace, pod, container))?.exited === true;
+  }
+
   read(namespace: string, pod: string, container: string, options: ReadLogOptions = {}): string[] {
+    return this.readEntries(namespace, pod, container, options).map((e) => e.text);
+  }
+
+  readEntries(namespace: string, pod: string, container: string, options: ReadLogOptions = {}): LogEntry[] {
     const log = this.logs.get(keyOf(namespace, pod, container));
-    const lines = (options.previous ? log?.previous : log?.current) ?? [];
+    let lines = (options.previous ? log?.previous : log?.current) ?? [];
+    if (options.sinceMs !== undefined) lines = lines.filter((e) => e.ms >= options.sinceMs!);
     const tail = options.tailLines;
     if (tail === undefined || tail < 0) return [...lines];
     return tail === 0 ? [] : lines.slice(-tail);
@@ -58,7 +110,7 @@ export class PodLogStore {
 
   /**
    * Calls `onLine` for every line appended from now on to the current instance; `onEnd` when that
-   * instance is restarted. Returns the unsubscribe function.
+   * instance exits or is restarted. Returns the unsubscribe function.
    */
   follow(namespace: string, pod: string, container: string, onLine: LineListener, onEnd?: () => void): () => void {
     const log = this.entry(namespace, pod, container);
@@ -75,10 +127,16 @@ export class PodLogStore {
       .map(([key]) => key.slice(prefix.length));
   }
 
+  private endFollowers(log: ContainerLog): void {
+    const ended = [...log.followers];
+    log.followers.clear();
+    for (const follower of ended) follower.onEnd?.();
+  }
+
   private entry(namespace: string, pod: string, container: string): ContainerLog {
     const key = keyOf(namespace, pod, container);
     let log = this.logs.get(key);
-    if (!log) this.logs.set(key, (log = { current: [], followers: new Set() }));
+    if (!log) this.logs.set(key, (log = { current: [], exited: false, followers: new Set() }));
     return log;
   }
 }

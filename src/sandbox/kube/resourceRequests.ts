@@ -17,6 +17,8 @@ import { WatchStream, type StoredResource } from './watchStream';
 export interface ServedCounters {
   list: Record<ResourceKind, number>;
   watch: Record<ResourceKind, number>;
+  /** Pod log requests answered with 200: plain reads, follows, and reads with previous=true. */
+  log?: { read: number; follow: number; previous: number };
 }
 
 export interface ResourceRequestDeps {
@@ -38,7 +40,7 @@ export function serveResource(
 ): void {
   const { resource, namespace, name, subresource } = path;
   if (subresource === 'log') {
-    servePodLog(res, { namespace: namespace!, pod: name!, query }, { ...deps, track: (s) => deps.streams.add(s) });
+    servePodLog(res, { namespace: namespace!, pod: name!, query }, { ...deps, track: (s) => deps.streams.add(s), served: deps.served.log });
     return;
   }
 

@@ -1,0 +1,229 @@
+// Checks the job's queue over AMQP with a passive `queue.declare` (amqplib `checkQueue`), which the
+// broker answers from the queue itself: consumers and ready messages in real time, unlike the management
+// API's statistics. A missing queue makes the broker close the channel (404), so a fresh channel is opened
+// for the next check. Names come from the patterns without `{suffix}`, plus any name the management
+// monitor found.
+import { connect, credentials, type Channel, type ChannelModel } from 'amqplib';
+import type { BrokerOptions } from '../options';
+import type { Observation, QueueObservation } from '../model';
+import { abortableDelay } from '../abortableDelay';
+import { describeError } from '../errors';
+import { oneLine } from '../text';
+import { queueNameMatcher } from './queueNames';
+import type { QueueMonitor } from './managementQueueMonitor';
+
+export const DEFAULT_AMQP_POLL_MS = 25;
+
+/** `AMQP passive declare every 25 ms (real time)`: what the report says about figures from this source. */
+export function amqpSource(intervalMs = DEFAULT_AMQP_POLL_MS): string {
+  return `AMQP passive declare every ${intervalMs} ms (real time)`;
+}
+
+export interface AmqpQueueMonitorOptions {
+  broker: BrokerOptions & { amqpUrl: string };
+  now: () => number;
+  emit: (o: Observation) => void;
+  signal: AbortSignal;
+  connectTimeoutMs: number;
+}
+
+export interface AmqpQueueMonitor extends QueueMonitor {
+  /** A queue name learned elsewhere (the management API found a suffixed queue). */
+  addQueueName(name: string): void;
+}
+
+/** amqplib's URL without user info, the credentials apart, and a label safe to print. */
+export function amqpEndpoint(broker: Pick<BrokerOptions, 'username' | 'password'> & { amqpUrl: string }): {
+  url: string;
+  label: string;
+  username: string | null;
+  password: string;
+  vhost: string;
+} {
+  const url = new URL(broker.amqpUrl);
+  const fromUrl = url.username !== '' || url.password !== '';
+  const username = fromUrl ? decodeURIComponent(url.username) : (broker.username ?? null);
+  const password = fromUrl ? decodeURIComponent(url.password) : (broker.password ?? '');
+  url.username = '';
+  url.password = '';
+  const label = `${url.protocol}//${url.host}${url.pathname && url.pathname !== '/' ? url.pathname : ''}`;
+  const vhost = url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : '/';
+  return { url: url.toString(), label, username, password, vhost };
+}
+
+/** amqplib's errors, without the noise, as one line; `vhost` names the one the URL asked for. */
+export function describeAmqpError(e: unknown, vhost = '/'): string {
+  const text = describeError(e);
+  if (/ACCESS[-_]REFUSED/.test(text)) return 'ACCESS_REFUSED: the broker refused the credentials';
+  // amqplib drops the reason when the broker refuses connection.open: that is the vhost.
+  if (/NOT_ALLOWED|Expected ConnectionOpenOk; got <ConnectionClose/.test(text)) {
+    return `NOT_ALLOWED: no access to vhost "${oneLine(vhost, 100)}" (it does not exist, or the user may not use it)`;
+  }
+  return oneLine(text.replace(/^Handshake terminated by server: /, ''), 200);
+}
+
+function isNotFound(e: unknown): boolean {
+  return (e as { code?: unknown })?.code === 404;
+}
+
+export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueMonitor {
+  const { broker, signal } = opts;
+  const endpoint = amqpEndpoint(broker);
+  const interval = broker.amqpPollIntervalMs ?? DEFAULT_AMQP_POLL_MS;
+  const source = amqpSource(interval);
+  const names: string[] = [];
+  const lastKey = new Map<string, string>();
+  let jobId: string | null = null;
+  let provideJobId!: (id: string) => void;
+  const jobIdKnown = new Promise<string>((resolve) => (provideJobId = resolve));
+  let model: ChannelModel | null = null;
+  let channel: Channel | null = null;
+  let access: 'watching' | 'unavailable' | null = null;
+  let lastError = '';
+
+  const emitAccess = (next: { state: 'watching' } | { state: 'unavailable'; reason: string }) => {
+    if (next.state === 'watching') {
+      if (access === 'watching') return;
+      opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'watching', source, via: 'amqp' } });
+    } else {
+      if (access === 'unavailable' && lastError === next.reason) return;
+      lastError = next.reason;
+      opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'unavailable', reason: next.reason, via: 'amqp' } });
+    }
+    access = next.state;
+  };
+
+  async function open(): Promise<ChannelModel> {
+    const m = await connect(endpoint.url, {
+      noDelay: true, // without it every check waits ≈40 ms for a delayed ACK
+      timeout: opts.connectTimeoutMs,
+      clientProperties: { connection_name: 'consumer-probe (passive queue checks)' },
+      ...(endpoint.username !== null ? { credentials: credentials.plain(endpoint.username, endpoint.password) } : {}),
+    });
+    m.on('error', () => undefined); // reported through 'close'
+    m.on('close', () => {
+      if (model === m) {
+        model = null;
+        channel = null;
+        if (!signal.aborted) emitAccess({ state: 'unavailable', reason: `connection to ${endpoint.label} closed` });
+      }
+    });
+    return m;
+  }
+
+  let opening: Promise<Channel> | null = null;
+
+  /** The open channel, or one being opened (never two connections at once). */
+  function ensureChannel(): Promise<Channel> {
+    if (channel) return Promise.resolve(channel);
+    opening ??= (async () => {
+      if (!model) {
+        const m = await open();
+        if (signal.aborted) {
+          await closeQuietly(m);
+          signal.throwIfAborted();
+        }
+        model = m;
+      }
+      const ch = await model.createChannel();
+      ch.on('error', () => undefined); // a 404 closes the channel; the check's own rejection says so
+      ch.on('close', () => {
+        if (channel === ch) channel = null;
+      });
+      channel = ch;
+      return ch;
+    })().finally(() => {
+      opening = null;
+    });
+    return opening;
+  }
+
+  async function check(name: string): Promise<void> {
+    const ch = await ensureChannel();
+    let queue: QueueObservation | null = null;
+    try {
+      const ok = await ch.checkQueue(name);
+      queue = { name, firstSeenMs: 0, messages: ok.messageCount, consumers: ok.consumerCount, source, via: 'amqp' };
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+      if (channel === ch) channel = null;
+    }
+    emitAccess({ state: 'watching' });
+    if (!queue) return;
+    const key = `${queue.messages}|${queue.consumers}`;
+    if (lastKey.get(name) !== key) opts.emit({ kind: 'queue.changed', atMs: opts.now(), queue });
+    lastKey.set(name, key);
+  }
+
+  async function pollOnce(): Promise<void> {
+    for (const name of [...names]) {
+      if (signal.aborted) return;
+      try {
+        await check(name);
+      } catch (e) {
+        if (signal.aborted) return;
+        channel = null;
+        const what = model ? `cannot check queues on ${endpoint.label}` : `cannot connect to ${endpoint.label}`;
+        emitAccess({ state: 'unavailable', reason: `${what}: ${describeAmqpError(e, endpoint.vhost)}` });
+        return;
+      }
+    }
+  }
+
+  async function loop(): Promise<void> {
+    // Connect early (before t0), so the first check can run as soon as the job id is known.
+    let backoff = 250;
+    const id = await new Promise<string>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      void jobIdKnown.then((v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      });
+      void ensureChannel().then(
+        () => emitAccess({ state: 'watching' }),
+        (e: unknown) => {
+          if (!signal.aborted) emitAccess({ state: 'unavailable', reason: `cannot connect to ${endpoint.label}: ${describeAmqpError(e, endpoint.vhost)}` });
+        },
+      );
+    });
+    jobId = id;
+    for (const name of queueNameMatcher(broker, id).exactNames) if (!names.includes(name)) names.push(name);
+    while (!signal.aborted) {
+      const failedBefore = access === 'unavailable';
+      await pollOnce();
+      // After a failure wait longer (up to 5 s) before trying again; a healthy loop checks every interval.
+      backoff = access === 'unavailable' ? Math.min(failedBefore ? backoff * 2 : 250, 5_000) : 250;
+      await abortableDelay(access === 'unavailable' ? backoff : interval, signal).catch(() => undefined);
+    }
+  }
+
+  const done = loop()
+    .catch(() => undefined)
+    .finally(async () => {
+      await opening?.catch(() => undefined);
+      const m = model;
+      model = null;
+      channel = null;
+      if (m) await closeQuietly(m);
+    });
+
+  return {
+    setJobId: (id) => provideJobId(id),
+    addQueueName: (name) => {
+      if (!names.includes(name)) names.push(name);
+    },
+    finalCheck: () => (jobId !== null && !signal.aborted ? pollOnce() : Promise.resolve()),
+    done,
+  };
+}
+
+/** Closes the connection; if the broker does not answer the close within 1 s, drops the socket. */
+async function closeQuietly(m: ChannelModel): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 1_000)));
+  const outcome = await Promise.race([m.close().then(() => 'closed' as const, () => 'closed' as const), gaveUp]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') (m.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy();
+}
