@@ -3,8 +3,21 @@
 # that checks the simulated Kubernetes API. Debian's kubernetes-client provides it.
 set -euo pipefail
 
+# The real VS Code (code-server), Node 24 and Chromium for test/e2e; skips them (one line) when they
+# cannot be installed outside CI.
+bash "$(dirname "$0")/ensure-vscode-e2e.sh"
+
 need_apt=()
 command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
+# A real RabbitMQ (run as throwaway nodes by test/helpers/rabbitmq.ts). Outside CI, when it cannot be
+# installed, the real-broker tests skip and say why.
+if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
+  if [ -n "${CI:-}" ] || { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }; then
+    need_apt+=(rabbitmq-server)
+  else
+    echo "note: rabbitmq-server is not installed; the real-broker tests will be skipped" >&2
+  fi
+fi
 
 if [ ${#need_apt[@]} -eq 0 ]; then
   exit 0

@@ -20,6 +20,8 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const args = ['--import', 'tsx', '--test', '--test-reporter=spec', ...files];
+// One file at a time on every machine: the e2e suite rebuilds dist/ (npm run package) that the CLI
+// tests run, and the sandbox timing tests should not share the CPU with a browser.
+const args = ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files];
 const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -79,7 +79,7 @@ export const COMMANDS: Record<string, Handler> = {
 
   'consumerProbe.runSandbox': (ctx, arg) => {
     const scenario = (arg as { scenario?: string } | undefined)?.scenario ?? ctx.config.sandboxScenario;
-    return ctx.startRun(`Sandbox (${scenario})`, () => ctx.sandboxes.prepare(scenario, ctx.config.sandboxPodLabels));
+    return ctx.startRun(`Sandbox (${scenario})`, () => ctx.sandboxes.prepare(scenario, ctx.config.sandboxSettings));
   },
 
   'consumerProbe.stopProbe': (ctx) => {

@@ -3,6 +3,7 @@
 // here is already safe; this file only shapes it.
 import * as vscode from 'vscode';
 import { DEFAULT_MATCH_RULES } from '../probe/options';
+import type { SandboxSettings } from './sandboxHost';
 import type { ProbeSettings } from './settings';
 
 const SECTION = 'consumerProbe';
@@ -44,9 +45,13 @@ export class Config {
     return this.read('sandbox.scenario', 'healthy');
   }
 
-  get sandboxPodLabels(): Record<string, string> {
+  get sandboxSettings(): SandboxSettings {
     const labels = this.read<Record<string, unknown>>('sandbox.podLabels', {});
-    return Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const scale = this.read('sandbox.timeScale', 1);
+    return {
+      podLabels: Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string')),
+      timeScale: Number.isFinite(scale) ? Math.min(20, Math.max(1, scale)) : 1,
+    };
   }
 
   /** Writes to the workspace when one is open (the context is a per-project choice), else globally. */

@@ -1,5 +1,6 @@
 // The embedded sandbox, started on the first sandbox run and kept for later ones (and for reading the
-// logs of their pods) until the extension stops. A change of the sandbox's pod labels restarts it.
+// logs of their pods) until the extension stops. A change of its settings (pod labels, time scale)
+// restarts it.
 import { ProbeError, describeError } from '../probe/errors';
 import type { ProbeOptions } from '../probe/options';
 import { probeOptionsForProfile } from '../sandbox/probeOptions';
@@ -7,9 +8,15 @@ import { PROFILES, profileByName } from '../sandbox/profiles';
 import { Sandbox } from '../sandbox/sandbox';
 import type { RunTarget } from './runRecord';
 
+/** The sandbox settings that shape the sandbox itself (not just one run). */
+export interface SandboxSettings {
+  podLabels: Record<string, string>;
+  timeScale: number;
+}
+
 export class SandboxHost {
   private sandbox: Sandbox | undefined;
-  private labelsKey = '';
+  private settingsKey = '';
   private starting: Promise<Sandbox> | undefined;
 
   get current(): Sandbox | undefined {
@@ -17,12 +24,12 @@ export class SandboxHost {
   }
 
   /** Options and target for one run of `scenario` in the (possibly freshly started) sandbox. */
-  async prepare(scenario: string, podLabels: Record<string, string>): Promise<{ options: ProbeOptions; target: RunTarget }> {
+  async prepare(scenario: string, settings: SandboxSettings): Promise<{ options: ProbeOptions; target: RunTarget }> {
     const profile = profileByName(scenario);
     if (!profile) {
       throw new ProbeError('BAD_ARGUMENT', `unknown sandbox scenario "${scenario}" (one of: ${PROFILES.map((p) => p.name).join(', ')})`);
     }
-    const sandbox = await this.ensure(podLabels);
+    const sandbox = await this.ensure(settings);
     const options = probeOptionsForProfile(sandbox, profile);
     const target: RunTarget = {
       kind: 'sandbox',
@@ -34,13 +41,13 @@ export class SandboxHost {
     return { options, target };
   }
 
-  private async ensure(podLabels: Record<string, string>): Promise<Sandbox> {
-    const key = JSON.stringify(Object.entries(podLabels).sort());
-    if (this.sandbox && key === this.labelsKey) return this.sandbox;
+  private async ensure({ podLabels, timeScale }: SandboxSettings): Promise<Sandbox> {
+    const key = JSON.stringify([Object.entries(podLabels).sort(), timeScale]);
+    if (this.sandbox && key === this.settingsKey) return this.sandbox;
     if (this.starting) await this.starting.catch(() => undefined);
     await this.stop();
-    this.labelsKey = key;
-    this.starting = Sandbox.start({ podLabels }).catch((e: unknown) => {
+    this.settingsKey = key;
+    this.starting = Sandbox.start({ podLabels, timeScale }).catch((e: unknown) => {
       throw new ProbeError('SANDBOX_FAILED', `the embedded sandbox did not start: ${describeError(e)}`);
     });
     try {

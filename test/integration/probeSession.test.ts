@@ -15,7 +15,7 @@ import { waitFor } from '../helpers/waitFor';
 test('a sandbox session publishes live snapshots, then the final report', async (t) => {
   const host = new SandboxHost();
   t.after(() => host.stop());
-  const { options, target } = await host.prepare('healthy', { team: 'probe' });
+  const { options, target } = await host.prepare('healthy', { podLabels: { team: 'probe' }, timeScale: 1 });
   const updates: RunRecord[] = [];
   const lines: string[] = [];
   const session = new ProbeSession(options, target, { onUpdate: (r) => updates.push(r), log: (l) => lines.push(l) });
@@ -37,7 +37,7 @@ test('a sandbox session publishes live snapshots, then the final report', async 
 test('stop ends the session with an inconclusive report and closes every watch', async (t) => {
   const host = new SandboxHost();
   t.after(() => host.stop());
-  const { options, target } = await host.prepare('consumer_never_ready', {});
+  const { options, target } = await host.prepare('consumer_never_ready', { podLabels: {}, timeScale: 1 });
   let sawPod = false;
   const session = new ProbeSession(options, target, {
     onUpdate: (r) => (sawPod ||= !!r.report?.pods.some((p) => p.role === 'primary')),
@@ -64,7 +64,7 @@ test('a probe that cannot start ends as a failed run with one sentence', async (
 
 test('an unknown sandbox scenario is a clear error', async () => {
   const host = new SandboxHost();
-  await assert.rejects(host.prepare('nope', {}), (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /unknown sandbox scenario "nope"/.test((e as Error).message));
+  await assert.rejects(host.prepare('nope', { podLabels: {}, timeScale: 1 }), (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /unknown sandbox scenario "nope"/.test((e as Error).message));
   assert.equal(host.current, undefined, 'nothing was started');
 });
 
@@ -78,4 +78,20 @@ test('history keeps finished runs across reloads, drops running ones and garbage
   assert.deepEqual(new RunHistory(memento).load().map((r) => r.id), ['a', 'c']);
   store.set([...store.keys()][0]!, [{ nonsense: true }, 42, run('d', 'done', '2024-01-01T00:00:00Z')]);
   assert.deepEqual(new RunHistory(memento).load().map((r) => r.id), ['d']);
+});
+
+test('the sandbox time scale slows the script and stretches the thresholds with it', async (t) => {
+  const host = new SandboxHost();
+  t.after(() => host.stop());
+  const normal = await host.prepare('healthy', { podLabels: {}, timeScale: 1 });
+  const slow = await host.prepare('healthy', { podLabels: {}, timeScale: 2 });
+  assert.equal(slow.options.timeoutMs, normal.options.timeoutMs * 2);
+  assert.equal(slow.options.slowThresholdMs, normal.options.slowThresholdMs * 2);
+  const final = await new ProbeSession(slow.options, slow.target, { onUpdate: () => {}, log: () => {} }).done;
+  assert.equal(final.report?.scenario.id, 'healthy');
+  const truth = host.current!.job(final.report!.jobId!)!.truth;
+  // healthy scripts the pod ready at 1.4 s and the consumer at 2.3 s after configure; a timer may
+  // fire a fraction of a millisecond early against performance.now().
+  assert.ok(truth.podReadyMs! >= 2 * 1400 - 2, `pod ready at ${truth.podReadyMs} ms`);
+  assert.ok(truth.consumerReadyMs! >= 2 * 2300 - 2, `consumer ready at ${truth.consumerReadyMs} ms`);
 });

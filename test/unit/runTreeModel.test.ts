@@ -88,6 +88,14 @@ describe('run tree model', () => {
     assert.match(root!.description!, /^could not run/);
     assert.equal(root!.tooltip, 'cannot read kubeconfig /nope: no such file');
     assert.deepEqual(root!.children, []);
+    assert.equal(root!.expanded, undefined, 'a leaf: it will never have children');
+  });
+
+  test('a run that has just started is expandable before it has children (VS Code keeps an id\'s first state)', () => {
+    const [root] = buildRunTree([run({ status: 'running', report: null, elapsedMs: 10 })], NOW);
+    assert.equal(root!.label, 'starting…');
+    assert.deepEqual(root!.children, []);
+    assert.equal(root!.expanded, true);
   });
 
   test('ids are unique and stable across rebuilds, so expansion survives live updates', () => {

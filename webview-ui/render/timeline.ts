@@ -67,7 +67,8 @@ function barNode(bar: Bar, x: (ms: number) => number, mid: number): SVGElement {
   g.append(
     svg('rect', { x: x1, y: mid - BAR_H / 2, width: w, height: BAR_H, rx: 3 }, svg('title', {}, `${bar.label}: ${formatSeconds(bar.fromMs)} → ${formatSeconds(bar.toMs)}`)),
   );
-  if (bar.label.length * CHAR_W + 8 < w) g.append(svg('text', { class: 'bar-label', x: x1 + 4, y: mid + 4 }, bar.label));
+  // Clear of the milestone marker drawn at the bar's start.
+  if (bar.label.length * CHAR_W + 14 < w) g.append(svg('text', { class: 'bar-label', x: x1 + 10, y: mid + 4 }, bar.label));
   return g;
 }
 

@@ -31,8 +31,10 @@ export class RunTreeProvider implements vscode.TreeDataProvider<TreeNodeModel>, 
   }
 
   getTreeItem(node: TreeNodeModel): vscode.TreeItem {
+    // A run keeps one collapsible state from its first render: VS Code remembers the expansion of an id,
+    // so a running run that starts without children must not start as a leaf.
     const state =
-      node.expanded === undefined || node.children.length === 0
+      node.expanded === undefined
         ? vscode.TreeItemCollapsibleState.None
         : node.expanded
           ? vscode.TreeItemCollapsibleState.Expanded

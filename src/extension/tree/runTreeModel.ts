@@ -69,7 +69,7 @@ function runNode(run: RunRecord, nowMs: number, newest: boolean): TreeNodeModel 
     tooltip,
     icon,
     contextValue: run.status === 'running' ? 'run.running' : 'run.done',
-    expanded: newest || run.status === 'running',
+    expanded: run.status === 'failed' ? undefined : newest || run.status === 'running',
     children: report ? reportChildren(run.id, report) : [],
     runId: run.id,
   };
@@ -148,7 +148,7 @@ function metadataNode(runId: string, report: Report): TreeNodeModel {
     tooltip: ready ? `answered 200 at ${formatSeconds(report.timings.consumerReadyMs)}` : 'never answered 200',
     icon: ready ? { id: 'pass', color: 'testing.iconPassed' } : { id: 'debug-disconnect', color: 'list.warningForeground' },
     contextValue: 'metadata',
-    expanded: false,
+    expanded: runs.length ? false : undefined,
     children: runs.map((r, i) => ({ id: `${id}/${i}`, label: oneLine(formatRun(r)), children: [], runId })),
     runId,
   };
