@@ -11,6 +11,7 @@ import {
 } from '@vscode/webview-ui-toolkit';
 import { DidChangeState, ExportReport, PageReady, ShowPodLogs, type ReportViewState } from '../src/extension/report/protocol';
 import { renderBanner } from './render/banner';
+import { renderLogs } from './render/logs';
 import { el } from './render/dom';
 import { renderDurations, renderEvents, renderPods } from './render/tables';
 import { renderTimeline } from './render/timeline';
@@ -55,6 +56,7 @@ function render(): void {
       section('timeline', 'Timeline', renderTimeline(view.timeline), renderDurations(view.timeline)),
       section('pods', 'Pods', renderPods(view.pods, (p) => runId && host.postMessage(ShowPodLogs.make({ runId, pod: p.name, namespace: p.namespace })))),
       section('events', 'Events', renderEvents(view.events)),
+      section('logs', 'Logs', renderLogs(view.logs)),
     );
   }
   parts.push(section('trend', 'Consumer-ready time, recent runs', renderTrend(view.trend)));

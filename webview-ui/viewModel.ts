@@ -1,6 +1,6 @@
 // Report view-model: the page's whole picture computed from the host's snapshot, as plain data, so
 // what the page shows (lanes, bars, markers, strips, rows, trend) is unit-tested without a browser.
-import type { Report, ReportPod, Severity } from '../src/probe/model';
+import type { LogLine, Report, ReportPod, Severity } from '../src/probe/model';
 import { describeOutcome, foldAttempts, formatSeconds, milestoneDurations, podState, reportSpanMs } from '../src/probe/report/format';
 import type { ReportViewState, TrendPoint } from '../src/extension/report/protocol';
 
@@ -69,6 +69,26 @@ export interface EventRow {
   tone: Tone;
 }
 
+export interface LogRow {
+  at: string;
+  /** `pod/container` (with the run number after a restart). */
+  where: string;
+  level: string;
+  text: string;
+  /** Lines of the same shape folded into this one. */
+  repeats: number;
+  tone: Tone;
+}
+
+/** One source of log lines: the backend, the job's pod, or one ended container run. */
+export interface LogGroup {
+  id: string;
+  title: string;
+  /** Why the logs could not be (fully) read, or lines left out; null when all is there. */
+  note: string | null;
+  lines: LogRow[];
+}
+
 export interface TrendView {
   points: { runId: string; ms: number | null; label: string; tone: Tone; current: boolean }[];
   maxMs: number;
@@ -80,6 +100,7 @@ export interface ReportView {
   timeline: TimelineView | null;
   pods: PodRow[];
   events: EventRow[];
+  logs: LogGroup[];
   trend: TrendView;
   canExport: boolean;
 }
@@ -94,6 +115,7 @@ export function reportView(state: ReportViewState): ReportView {
     timeline: report ? timelineView(report, state.status === 'running' ? (state.elapsedMs ?? 0) : 0, state.status === 'running') : null,
     pods: report ? podRows(report) : [],
     events: report ? report.events.map(eventRow) : [],
+    logs: report ? logGroups(report) : [],
     trend: trendView(state.trend, state.runId),
     canExport: state.status === 'done' && !!report,
   };
@@ -248,6 +270,39 @@ function podRows(report: Report): PodRow[] {
 
 function eventRow(e: Report['events'][number]): EventRow {
   return { at: formatSeconds(e.atMs), type: e.type, reason: e.reason, object: e.object, message: e.message, tone: e.type === 'Warning' ? 'warn' : 'muted' };
+}
+
+function logRow(l: LogLine): LogRow {
+  const run = l.instance !== null && l.instance > 0 ? ` (run ${l.instance})` : '';
+  const tone: Tone = l.level === 'ERROR' || l.reason === 'traceback' ? 'error' : l.level === 'WARN' ? 'warn' : 'muted';
+  return { at: formatSeconds(l.atMs), where: `${l.pod}/${l.container}${run}`, level: l.level ?? '', text: l.text, repeats: l.repeats, tone };
+}
+
+function note(error: string | null, omitted: number): string | null {
+  const parts = [error ? `could not read all of it: ${error}` : '', omitted > 0 ? `${omitted} more kept lines not listed` : ''].filter(Boolean);
+  return parts.length ? parts.join('; ') : null;
+}
+
+/** The report's log excerpts: backend lines, the job pod's lines, then the last lines of each ended container run. */
+export function logGroups(report: Report): LogGroup[] {
+  const groups: LogGroup[] = [];
+  const { backend, pod } = report.logs ?? {};
+  if (backend) {
+    const pods = backend.pods.length ? backend.pods.join(', ') : 'no pod matched';
+    groups.push({ id: 'backend', title: `Backend (${backend.selector}: ${pods})`, note: note(backend.error, backend.omitted), lines: backend.lines.map(logRow) });
+  }
+  if (pod) {
+    groups.push({ id: 'pod', title: `Pod ${pod.pod} (${pod.containers.join(', ') || 'no container yet'})`, note: note(pod.error, pod.omitted), lines: pod.lines.map(logRow) });
+    for (const ended of pod.previous) {
+      groups.push({
+        id: `ended-${ended.container}-${ended.instance}`,
+        title: `Last lines of ${ended.container}, run ${ended.instance}, ended by ${formatSeconds(ended.endedMs)}`,
+        note: null,
+        lines: ended.lines.map(logRow),
+      });
+    }
+  }
+  return groups;
 }
 
 function trendView(points: readonly TrendPoint[], currentRunId: string | undefined): TrendView {

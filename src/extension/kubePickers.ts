@@ -4,24 +4,23 @@ import { describeError } from '../probe/errors';
 import { resolveKubeconfig } from '../probe/kube/kubeconfig';
 import { kubeGetJson } from '../probe/kube/kubeHttp';
 import type { Config } from './config';
+import { contextChoices } from './kubeContexts';
 
 export async function pickContext(config: Config): Promise<string | undefined> {
   const settings = config.probeSettings();
-  const kube = resolveKubeconfig({ kubeconfig: settings.kubeconfig || undefined });
-  if (!kube.found) throw new Error(kube.reason);
-  const chosen = settings.context || kube.context;
-  const items = kube.kc.getContexts().map((c) => ({
+  const { currentContext, choices } = contextChoices(settings.kubeconfig, settings.context);
+  const items = choices.map((c) => ({
     label: c.name,
-    description: [c.name === kube.context ? 'current in kubeconfig' : '', c.namespace ? `namespace ${c.namespace}` : ''].filter(Boolean).join(' · '),
+    description: [c.current ? 'current in kubeconfig' : '', c.namespace ? `namespace ${c.namespace}` : ''].filter(Boolean).join(' · '),
     detail: c.cluster,
-    picked: c.name === chosen,
-    iconPath: new vscode.ThemeIcon(c.name === chosen ? 'check' : 'blank'),
+    picked: c.chosen,
+    iconPath: new vscode.ThemeIcon(c.chosen ? 'check' : 'blank'),
   }));
-  if (items.length === 0) throw new Error(`the kubeconfig ${kube.files.join(', ')} has no contexts`);
-  const pick = await vscode.window.showQuickPick(items, { title: 'Kubernetes context for Consumer Probe', placeHolder: `now: ${chosen}` });
+  const now = choices.find((c) => c.chosen)?.name ?? currentContext;
+  const pick = await vscode.window.showQuickPick(items, { title: 'Kubernetes context for Consumer Probe', placeHolder: `now: ${now}` });
   if (!pick) return undefined;
   // The kubeconfig's current context is the default: store nothing for it, so kubectl changes follow.
-  await config.update('context', pick.label === kube.context ? undefined : pick.label);
+  await config.update('context', pick.label === currentContext ? undefined : pick.label);
   return pick.label;
 }
 

@@ -12,7 +12,7 @@ import type {
   ReportEvent,
   ReportLogs,
   ReportPod,
-  ReportQueue,
+  QueueState,
   Timings,
 } from './model';
 import { TIMING_KEYS } from './model';
@@ -43,7 +43,7 @@ export interface Analysis {
   job: JobSnapshot | null;
   events: ReportEvent[];
   metadataAttempts: MetadataAttempt[];
-  queue: ReportQueue | null;
+  queue: QueueState | null;
   /** Which source first saw the queue, and the first consumer. */
   queueSeenVia: { created: QueueSourceKind | null; attached: QueueSourceKind | null; otherNames: string[] };
   /** The last word on cluster access, and whether it was ever watched during the run. */
@@ -218,7 +218,7 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
     cluster: { last: lastAccess, everWatching },
     broker,
     brokerSources,
-    logs: analyseLogs(ordered, limits.logLines),
+    logs: { ...analyseLogs(ordered, limits.logLines), queue: q.queueLog },
     end,
   };
 }

@@ -171,12 +171,13 @@ export interface QueueSample {
 }
 
 /**
- * The report's queue: the contract's keys plus the consumers (management API) and every change each
- * source saw (`history`). Renderers treat the two additions as optional.
+ * What the queue monitors recorded beyond the contract's `queue` keys: the consumers the management
+ * API listed and every change each source saw. It lives in the open `logs` object (as `logs.queue`) so
+ * `queue` keeps exactly the five keys schema 1 promises.
  */
-export interface ReportQueue extends QueueState {
-  consumerDetails?: QueueConsumer[];
-  history?: QueueSample[];
+export interface QueueLog {
+  consumers: QueueConsumer[];
+  history: QueueSample[];
 }
 
 export type LogLevel = 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
@@ -248,6 +249,7 @@ export interface PodLogs {
 export interface ReportLogs {
   backend?: BackendLogs | null;
   pod?: PodLogs | null;
+  queue?: QueueLog | null;
 }
 
 /** One timestamped fact. Everything the probe learns arrives as one of these. */
@@ -327,7 +329,7 @@ export interface Report {
   timings: Timings;
   pods: ReportPod[];
   metadataAttempts: MetadataAttempt[];
-  queue: ReportQueue | null;
+  queue: QueueState | null;
   events: ReportEvent[];
   logs: ReportLogs;
 }

@@ -93,6 +93,9 @@ test('sandbox run from the palette: pod in the tree, report rendered, labels esc
   const lanes = await report.frame.locator('svg#timeline [data-lane]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-lane')));
   assert.deepEqual(lanes, ['configure', 'job', 'pod', 'queue', 'consumer', 'attempts']);
   await workbench.screenshot('report.png');
+  // The backend's warning about this job is among the log excerpts, as text.
+  const logs = await report.frame.locator('#logs').innerText();
+  assert.match(logs, /WARNING focus\.consumers: consumer pool busy \(30\/30\), job \S+ waits for a free worker/);
 
   // A label value is data: shown literally, never parsed as HTML.
   const podsText = await waitFor(async () => {

@@ -53,18 +53,20 @@ export function assertReportContract(report: unknown): void {
   assertLogs(r.logs);
 }
 
-/**
- * The queue: the contract's five keys, plus the consumers the management API listed and every change
- * each source saw (`consumerDetails`, `history`), which the webview's queue lane draws.
- */
+/** The queue: exactly the contract's five keys (what the monitors saw beyond them is in `logs.queue`). */
 function assertQueue(q: Record<string, any>): void {
-  exactKeys(q, ['name', 'firstSeenMs', 'messages', 'consumers', 'source', 'consumerDetails', 'history'], 'queue');
+  exactKeys(q, ['name', 'firstSeenMs', 'messages', 'consumers', 'source'], 'queue');
   assert.equal(typeof q.name, 'string');
   assert.equal(typeof q.firstSeenMs, 'number');
   assert.ok(isNumOrNull(q.messages) && isNumOrNull(q.consumers), 'queue figures are numbers or null (unknown)');
   assert.ok(typeof q.source === 'string' && q.source.length > 0, 'queue.source says where the figures came from');
-  assert.ok(Array.isArray(q.consumerDetails));
-  for (const c of q.consumerDetails) {
+}
+
+/** `logs.queue`: the consumers the management API listed and every change each source saw. */
+function assertQueueLog(q: Record<string, any>): void {
+  exactKeys(q, ['consumers', 'history'], 'logs.queue');
+  assert.ok(Array.isArray(q.consumers));
+  for (const c of q.consumers) {
     exactKeys(c, ['tag', 'channel', 'connection', 'peer', 'user', 'ackRequired', 'prefetch', 'active'], 'queue consumer');
     assert.equal(typeof c.tag, 'string');
   }
@@ -90,10 +92,11 @@ function assertLine(l: Record<string, any>, where: string): void {
   assert.ok(Number.isInteger(l.repeats) && l.repeats >= 0);
 }
 
-/** `logs`: `{ backend: {...} | null, pod: {...} | null }`, the shape README documents. */
+/** `logs`: `{ backend: {...} | null, pod: {...} | null, queue: {...} | null }`, the shape README documents. */
 function assertLogs(logs: unknown): void {
-  exactKeys(logs, ['backend', 'pod'], 'logs');
-  const { backend, pod } = logs as Record<string, any>;
+  exactKeys(logs, ['backend', 'pod', 'queue'], 'logs');
+  const { backend, pod, queue } = logs as Record<string, any>;
+  if (queue !== null) assertQueueLog(queue);
   if (backend !== null) {
     exactKeys(backend, ['selector', 'pods', 'lines', 'omitted', 'error'], 'logs.backend');
     assert.equal(typeof backend.selector, 'string');

@@ -59,7 +59,7 @@ describe('a real broker, AMQP and management API', { skip }, () => {
       assert.match(queue.source, /^AMQP passive declare every 25 ms \(real time\); consumer details: management API \(statistics lag ≈5 s\)$/);
       assert.equal(queue.consumers, 1);
       assert.equal(queue.messages, 0);
-      const history = queue.history!;
+      const history = run.report.logs.queue!.history;
       assert.equal(history[0]!.source, 'amqp');
       assert.deepEqual(
         history.filter((h) => h.source === 'amqp').map((h) => h.consumers),
@@ -78,7 +78,7 @@ describe('a real broker, AMQP and management API', { skip }, () => {
     assert.match(queue.source, /^management API \(statistics lag ≈5 s\)$/);
     // Right after the declare the broker sends no statistics: unknown, not zero.
     assert.deepEqual(
-      { consumers: queue.history![0]!.consumers, messages: queue.history![0]!.messages },
+      { consumers: run.report.logs.queue!.history[0]!.consumers, messages: run.report.logs.queue!.history[0]!.messages },
       { consumers: null, messages: null },
     );
     const attached = run.report.timings.consumerAttachedMs;
@@ -136,8 +136,8 @@ describe('a real broker, AMQP and management API', { skip }, () => {
     const lines: string[] = [];
     const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l)) }).report;
     assert.equal(report.scenario.id, 'healthy');
-    assert.equal(report.queue?.history?.[0]?.source, 'amqp', 'the AMQP check logged in with the probe user');
-    assert.notEqual(report.queue?.history?.find((h) => h.source === 'management'), undefined, 'so did the management API');
+    assert.equal(report.logs.queue?.history[0]?.source, 'amqp', 'the AMQP check logged in with the probe user');
+    assert.notEqual(report.logs.queue?.history.find((h) => h.source === 'management'), undefined, 'so did the management API');
     const everything = [lines.join('\n'), renderJson(report), renderMarkdown(report), renderJUnit(report), renderTextReport(report)].join('\n');
     for (const secret of [password, encodeURIComponent(password), Buffer.from(`probe-user:${password}`).toString('base64')]) {
       assert.ok(!everything.includes(secret), 'the broker password leaked');
@@ -161,7 +161,7 @@ describe('stopping with a real broker', { skip }, () => {
     controller.abort(new Error('stop'));
     const report = await withDeadline(run.report, { what: 'the run to end after the abort', timeoutMs: 2000 });
     assert.equal(report.scenario.severity, 'inconclusive');
-    assert.equal(report.queue?.history?.[0]?.source, 'amqp');
+    assert.equal(report.logs.queue?.history[0]?.source, 'amqp');
     await sandbox.stop();
     await waitFor(() => active().length <= baseline.length, {
       what: `handles back to the baseline (${baseline.join(', ')}); now ${active().join(', ')}`,
@@ -321,7 +321,7 @@ describe('the CLI with a real broker', { skip }, () => {
       assert.equal(code, 0, stderr);
       const report = JSON.parse(stdout);
       assertReportContract(report);
-      assert.equal(report.queue.history[0].source, 'amqp');
+      assert.equal(report.logs.queue.history[0].source, 'amqp');
       assert.notEqual(report.timings.consumerAttachedMs, null);
     } finally {
       sandbox.child.kill('SIGINT');

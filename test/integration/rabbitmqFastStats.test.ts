@@ -29,9 +29,9 @@ describe('a real broker with fast statistics, management API only', { skip }, ()
     t.diagnostic(`queue seen ${created.toFixed(1)} ms, consumer ${attached.toFixed(1)} ms after the sandbox's step (statistics lag up to ${node.statsLagMs} ms)`);
     const queue = run.report.queue!;
     assert.equal(queue.source, 'management API (statistics lag ≈1 s)');
-    assert.ok(queue.history!.every((h) => h.source === 'management'));
+    assert.ok(run.report.logs.queue!.history.every((h) => h.source === 'management'));
     assert.equal(queue.consumers, 1);
-    const [consumer, ...more] = queue.consumerDetails!;
+    const [consumer, ...more] = run.report.logs.queue!.consumers;
     assert.equal(more.length, 0);
     assert.match(consumer!.tag, /^amq\.ctag-/);
     assert.match(consumer!.peer ?? '', /^127\.0\.0\.1:\d+$/);

@@ -44,7 +44,7 @@ test('queue: first seen by any source; the figures from AMQP when it was checked
   assert.equal(a.queue?.consumers, 1);
   assert.match(a.queue!.source, /^AMQP passive declare every 50 ms \(real time\); consumer details: management API \(statistics lag ≈5 s\)$/);
   assert.deepEqual(
-    a.queue!.history!.map((h) => [h.atMs, h.source, h.consumers]),
+    a.logs.queue!.history.map((h) => [h.atMs, h.source, h.consumers]),
     [
       [1612, 'management', null],
       [1640, 'amqp', 0],
@@ -162,8 +162,9 @@ test('the report carries queue and logs in the contract shape', () => {
   assert.deepEqual(json.logs.backend.pods, ['b-1']);
   assert.equal(json.logs.backend.selector, 'name^=panda-panda-focus-server');
   assert.equal(json.logs.pod.error, 'cannot read: 403 Forbidden');
-  assert.deepEqual(json.queue.history, [{ atMs: 1640, source: 'amqp', messages: 0, consumers: 0 }]);
-  assert.deepEqual(json.queue.consumerDetails, []);
+  assert.deepEqual(Object.keys(json.queue), ['name', 'firstSeenMs', 'messages', 'consumers', 'source'], 'queue keeps exactly the contract\'s keys');
+  assert.deepEqual(json.logs.queue.history, [{ atMs: 1640, source: 'amqp', messages: 0, consumers: 0 }]);
+  assert.deepEqual(json.logs.queue.consumers, []);
 });
 
 test('a broker source that failed is evidence even when the other one worked', () => {

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReportViewState } from '../../src/extension/report/protocol';
 import { reportView, statusTone, ticksFor, type Lane } from '../../webview-ui/viewModel';
-import { HOSTILE_LABEL, JOB_ID, PRIMARY_POD, configureFailedReport, healthyReport, hostileReport, podPendingReport } from '../fixtures/reports';
+import { HOSTILE_LABEL, JOB_ID, PRIMARY_POD, configureFailedReport, healthyReport, hostileReport, podFailedReport, podPendingReport } from '../fixtures/reports';
 
 const done = (report = healthyReport(), over: Partial<ReportViewState> = {}): ReportViewState => ({ status: 'done', runId: 'r1', report, elapsedMs: 5400, trend: [], ...over });
 const lane = (lanes: Lane[], id: string) => {
@@ -153,5 +153,37 @@ describe('timeline scales', () => {
 
   test('status tones', () => {
     assert.deepEqual([200, 404, 500, null, 401].map(statusTone), ['ok', 'warn', 'error', 'error', 'muted']);
+  });
+});
+
+describe('report view-model: logs', () => {
+  test('backend lines, the pod\'s lines and each ended run, with times, levels and folded repeats', () => {
+    const view = reportView(done(podFailedReport()));
+    assert.deepEqual(view.logs.map((g) => g.id), ['pod', 'ended-baby-analyzer-0', 'ended-baby-analyzer-1', 'ended-baby-analyzer-2']);
+    const pod = view.logs[0]!;
+    assert.equal(pod.title, `Pod ${PRIMARY_POD} (baby-analyzer)`);
+    assert.deepEqual(pod.lines.map((l) => [l.at, l.level, l.tone]), [
+      ['1.101s', 'INFO', 'muted'],
+      ['1.495s', 'ERROR', 'error'],
+      ['1.499s', 'ERROR', 'error'],
+    ]);
+    assert.equal(pod.lines[2]!.text, "KeyError: 'stream_port'");
+    assert.match(view.logs[3]!.title, /^Last lines of baby-analyzer, run 2, ended by 3\.100s$/);
+
+    const healthy = reportView(done());
+    const backend = healthy.logs.find((g) => g.id === 'backend')!;
+    assert.match(backend.title, /^Backend \(name\^=panda-panda-focus-server: /);
+    assert.ok(backend.lines.some((l) => l.repeats === 48), 'the folded access-log line keeps its count');
+  });
+
+  test('a log source that could not be read says why', () => {
+    const report = podFailedReport();
+    report.logs.pod = { ...report.logs.pod!, error: 'cannot read: 403 Forbidden', omitted: 4 };
+    const [pod] = reportView(done(report)).logs;
+    assert.equal(pod!.note, 'could not read all of it: cannot read: 403 Forbidden; 4 more kept lines not listed');
+  });
+
+  test('no logs followed: no groups', () => {
+    assert.deepEqual(reportView(done(configureFailedReport())).logs, []);
   });
 });

@@ -6,7 +6,7 @@
 import { connect, credentials, type Channel, type ChannelModel } from 'amqplib';
 import type { BrokerOptions } from '../options';
 import type { Observation, QueueObservation } from '../model';
-import { abortableDelay } from '../abortableDelay';
+import { abortableDelay, untilAborted } from '../abortableDelay';
 import { describeError } from '../errors';
 import { oneLine } from '../text';
 import { queueNameMatcher } from './queueNames';
@@ -173,21 +173,15 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
   async function loop(): Promise<void> {
     // Connect early (before t0), so the first check can run as soon as the job id is known.
     let backoff = 250;
-    const id = await new Promise<string>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      void jobIdKnown.then((v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      });
+    if (!signal.aborted) {
       void ensureChannel().then(
         () => emitAccess({ state: 'watching' }),
         (e: unknown) => {
           if (!signal.aborted) emitAccess({ state: 'unavailable', reason: `cannot connect to ${endpoint.label}: ${describeAmqpError(e, endpoint.vhost)}` });
         },
       );
-    });
+    }
+    const id = await untilAborted(jobIdKnown, signal);
     jobId = id;
     for (const name of queueNameMatcher(broker, id).exactNames) if (!names.includes(name)) names.push(name);
     while (!signal.aborted) {

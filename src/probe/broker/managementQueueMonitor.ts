@@ -5,7 +5,7 @@
 import { request } from 'undici';
 import type { BrokerOptions } from '../options';
 import type { Observation, QueueConsumer, QueueObservation } from '../model';
-import { abortableDelay } from '../abortableDelay';
+import { abortableDelay, untilAborted } from '../abortableDelay';
 import { describeError } from '../errors';
 import { oneLine } from '../text';
 import { queueNameMatcher } from './queueNames';
@@ -218,15 +218,7 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): QueueMon
   }
 
   async function loop(): Promise<void> {
-    const id = await new Promise<string>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      void jobIdKnown.then((v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      });
-    });
+    const id = await untilAborted(jobIdKnown, signal);
     jobId = id;
     const matcher = queueNameMatcher(broker, id);
     matches = matcher.test;

@@ -1,12 +1,14 @@
 // The queue as the report tells it, from every `queue.changed` observation of the run: when it was
 // first seen (by any source), the freshest figures (AMQP when it was checked, else the management API),
 // the consumers the management API listed, and every change each source saw. Pure.
-import type { Observation, QueueConsumer, QueueObservation, QueueSample, QueueSourceKind, ReportQueue } from '../model';
+import type { Observation, QueueConsumer, QueueLog, QueueObservation, QueueSample, QueueSourceKind, QueueState } from '../model';
 
 const MAX_HISTORY = 200;
 
 export interface QueueAnalysis {
-  queue: ReportQueue | null;
+  queue: QueueState | null;
+  /** Consumers and per-source changes, reported as `logs.queue`. */
+  queueLog: QueueLog | null;
   queueCreatedMs: number | null;
   consumerAttachedMs: number | null;
   /** Which source saw the queue first and the consumer first. */
@@ -49,7 +51,7 @@ export function analyseQueue(ordered: readonly Observation[]): QueueAnalysis {
     if (history.length < MAX_HISTORY) history.push({ atMs: o.atMs, source: via, messages: q.messages, consumers: q.consumers });
   }
   if (name === null || firstSeenMs === null) {
-    return { queue: null, queueCreatedMs: null, consumerAttachedMs: null, createdVia: null, attachedVia: null, otherNames: [] };
+    return { queue: null, queueLog: null, queueCreatedMs: null, consumerAttachedMs: null, createdVia: null, attachedVia: null, otherNames: [] };
   }
   const amqp = latest.get('amqp');
   const management = latest.get('management');
@@ -62,9 +64,8 @@ export function analyseQueue(ordered: readonly Observation[]): QueueAnalysis {
       messages: figures.messages,
       consumers: figures.consumers,
       source,
-      consumerDetails: details ?? [],
-      history,
     },
+    queueLog: { consumers: details ?? [], history },
     queueCreatedMs: firstSeenMs,
     consumerAttachedMs,
     createdVia,

@@ -3,7 +3,7 @@
 // assembled it in, and absent optional values come out as `null` rather than vanishing.
 
 import { TIMING_KEYS } from '../model';
-import type { BackendLogs, EndedContainerLog, LogLine, PodLogs, Report, ReportLogs, ReportPod, ReportQueue, Timings } from '../model';
+import type { BackendLogs, EndedContainerLog, LogLine, PodLogs, QueueLog, QueueState, Report, ReportLogs, ReportPod, Timings } from '../model';
 
 export function renderJson(report: Report): string {
   return `${JSON.stringify(ordered(report), null, 2)}\n`;
@@ -31,14 +31,13 @@ function ordered(r: Report): Report {
   };
 }
 
-function orderedQueue(q: ReportQueue): Required<ReportQueue> {
+function orderedQueue(q: QueueState): QueueState {
+  return { name: q.name, firstSeenMs: q.firstSeenMs, messages: q.messages ?? null, consumers: q.consumers ?? null, source: q.source };
+}
+
+function orderedQueueLog(q: QueueLog): QueueLog {
   return {
-    name: q.name,
-    firstSeenMs: q.firstSeenMs,
-    messages: q.messages ?? null,
-    consumers: q.consumers ?? null,
-    source: q.source,
-    consumerDetails: (q.consumerDetails ?? []).map((c) => ({
+    consumers: q.consumers.map((c) => ({
       tag: c.tag,
       channel: c.channel ?? null,
       connection: c.connection ?? null,
@@ -48,7 +47,7 @@ function orderedQueue(q: ReportQueue): Required<ReportQueue> {
       prefetch: c.prefetch ?? null,
       active: c.active ?? null,
     })),
-    history: (q.history ?? []).map((h) => ({ atMs: h.atMs, source: h.source, messages: h.messages ?? null, consumers: h.consumers ?? null })),
+    history: q.history.map((h) => ({ atMs: h.atMs, source: h.source, messages: h.messages ?? null, consumers: h.consumers ?? null })),
   };
 }
 
@@ -71,11 +70,12 @@ function orderedEnded(e: EndedContainerLog): EndedContainerLog {
   return { pod: e.pod, container: e.container, instance: e.instance, endedMs: e.endedMs, via: e.via, lines: e.lines.map(orderedLine) };
 }
 
-/** Both keys always present; null when that log was not watched. */
+/** Every key always present; null when that source was not watched. */
 function orderedLogs(logs: ReportLogs): Required<ReportLogs> {
   const b: BackendLogs | null | undefined = logs.backend;
   const p: PodLogs | null | undefined = logs.pod;
   return {
+    queue: logs.queue ? orderedQueueLog(logs.queue) : null,
     backend: b
       ? { selector: b.selector, pods: [...b.pods], lines: b.lines.map(orderedLine), omitted: b.omitted, error: b.error ?? null }
       : null,

@@ -41,7 +41,7 @@ export function queueLines(r: Report): string[] {
     `Last figures: ${q.consumers ?? '?'} consumers, ${q.messages ?? '?'} messages`,
     ...wrap(`Source: ${q.source}`, WIDTH),
   ];
-  const consumers = q.consumerDetails ?? [];
+  const consumers = r.logs?.queue?.consumers ?? [];
   if (consumers.length) {
     lines.push('Consumers (management API):');
     for (const c of consumers) {
@@ -51,7 +51,7 @@ export function queueLines(r: Report): string[] {
       lines.push(...wrap(`${c.tag}${extras ? ` (${extras})` : ''}`, WIDTH, '  '));
     }
   }
-  const history = q.history ?? [];
+  const history = r.logs?.queue?.history ?? [];
   if (history.length) {
     lines.push('Changes seen:');
     for (const h of history) {

@@ -129,7 +129,7 @@ function queue(r: Report): string[] {
     `${md(q.name)}: first seen ${formatSeconds(q.firstSeenMs)}, consumer attached ${formatSeconds(r.timings.consumerAttachedMs)}; ` +
       `${q.consumers ?? '?'} consumers, ${q.messages ?? '?'} messages (source: ${md(q.source)})`,
   );
-  const consumers = q.consumerDetails ?? [];
+  const consumers = r.logs?.queue?.consumers ?? [];
   if (consumers.length) {
     lines.push('', row(['Consumer', 'Peer', 'User', 'Prefetch', 'Ack']), row(['---', '---', '---', '---:', '---']));
     for (const c of consumers) {
