@@ -2,7 +2,7 @@
 // workspace values of the restricted settings (package.json `restrictedConfigurations`), so what is read
 // here is already safe; this file only shapes it.
 import * as vscode from 'vscode';
-import { DEFAULT_MATCH_RULES } from '../probe/options';
+import { DEFAULT_BACKEND_POD_PREFIX, DEFAULT_MATCH_RULES } from '../probe/options';
 import type { SandboxSettings } from './sandboxHost';
 import type { ProbeSettings } from './settings';
 
@@ -38,6 +38,10 @@ export class Config {
         jobName: this.read('match.jobName', DEFAULT_MATCH_RULES.jobName),
       },
       brokerUrl: this.read('brokerUrl', ''),
+      amqpUrl: this.read('amqpUrl', ''),
+      followLogs: this.read('logs.follow', true),
+      backendPodPrefix: this.read('logs.backendPodPrefix', DEFAULT_BACKEND_POD_PREFIX),
+      backendPodSelector: this.read('logs.backendPodSelector', ''),
     };
   }
 

@@ -1,6 +1,6 @@
 // `consumerProbe.*` settings as plain data, and how they become the engine's ProbeOptions. Pure (no
 // `vscode`), so the mapping and its defaults are unit-tested against package.json.
-import { DEFAULT_MATCH_RULES, defaultProbeOptions, type MatchRules, type ProbeOptions } from '../probe/options';
+import { DEFAULT_MATCH_RULES, defaultLogOptions, defaultProbeOptions, type MatchRules, type ProbeOptions } from '../probe/options';
 import { ProbeError } from '../probe/errors';
 
 export interface ProbeSettings {
@@ -17,6 +17,12 @@ export interface ProbeSettings {
   slowThresholdSeconds: number;
   match: Pick<MatchRules, 'primaryLabels' | 'primaryNames' | 'relatedLabels' | 'relatedNames' | 'jobName'>;
   brokerUrl: string;
+  amqpUrl: string;
+  /** Follow the backend's and the job pod's logs. */
+  followLogs: boolean;
+  /** Backend pods: name prefix and/or label selector (both empty: the Focus default prefix). */
+  backendPodPrefix: string;
+  backendPodSelector: string;
 }
 
 /** Credentials come from SecretStorage, never from settings. */
@@ -35,6 +41,7 @@ export const RESTRICTED_SETTINGS = [
   'consumerProbe.kubeconfig',
   'consumerProbe.context',
   'consumerProbe.brokerUrl',
+  'consumerProbe.amqpUrl',
 ] as const;
 
 export function probeOptionsFromSettings(s: ProbeSettings, secrets: ProbeSecrets): ProbeOptions {
@@ -64,13 +71,27 @@ export function probeOptionsFromSettings(s: ProbeSettings, secrets: ProbeSecrets
   options.timeoutMs = Math.round(s.timeoutSeconds * 1000);
   options.slowThresholdMs = Math.round(s.slowThresholdSeconds * 1000);
   options.match = { ...DEFAULT_MATCH_RULES, ...s.match };
-  if (s.brokerUrl.trim()) {
+  if (s.brokerUrl.trim() || s.amqpUrl.trim()) {
     options.broker = {
       ...options.broker,
-      managementUrl: s.brokerUrl.trim(),
+      managementUrl: s.brokerUrl.trim() || undefined,
+      amqpUrl: s.amqpUrl.trim() || undefined,
       username: secrets.brokerUsername || undefined,
       password: secrets.brokerPassword || undefined,
     };
   }
+  const logs = options.logs ?? defaultLogOptions();
+  const prefix = s.backendPodPrefix.trim();
+  const selector = s.backendPodSelector.trim();
+  options.logs = {
+    ...logs,
+    backend: {
+      ...logs.backend,
+      enabled: s.followLogs,
+      podNamePrefix: prefix || (selector ? undefined : logs.backend.podNamePrefix),
+      ...(selector ? { labelSelector: selector } : {}),
+    },
+    pod: { ...logs.pod, enabled: s.followLogs },
+  };
   return options;
 }

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_MATCH_RULES, defaultProbeOptions } from '../../src/probe/options';
+import { DEFAULT_MATCH_RULES, defaultLogOptions, defaultProbeOptions } from '../../src/probe/options';
 import { ProbeError } from '../../src/probe/errors';
 import { PROFILES } from '../../src/sandbox/profiles';
 import { RESTRICTED_SETTINGS, probeOptionsFromSettings, type ProbeSettings } from '../../src/extension/settings';
@@ -49,6 +49,10 @@ function settingsFromManifest(): ProbeSettings {
       jobName: defaultOf('consumerProbe.match.jobName') as string,
     },
     brokerUrl: defaultOf('consumerProbe.brokerUrl') as string,
+    amqpUrl: defaultOf('consumerProbe.amqpUrl') as string,
+    followLogs: defaultOf('consumerProbe.logs.follow') as boolean,
+    backendPodPrefix: defaultOf('consumerProbe.logs.backendPodPrefix') as string,
+    backendPodSelector: defaultOf('consumerProbe.logs.backendPodSelector') as string,
   };
 }
 
@@ -58,6 +62,7 @@ describe('extension manifest', () => {
     const engine = defaultProbeOptions('https://focus.example:5000');
     assert.deepEqual(fromSettings, { ...engine, kube: { ...engine.kube, kubeconfig: undefined, context: undefined, namespace: undefined }, backend: { ...engine.backend, token: undefined } });
     assert.deepEqual(fromSettings.match, DEFAULT_MATCH_RULES);
+    assert.deepEqual(fromSettings.logs, defaultLogOptions());
   });
 
   test('every setting is described', () => {
@@ -111,6 +116,16 @@ describe('settings → probe options', () => {
     assert.equal(o.backend.pollIntervalMs, 250);
     assert.equal(o.backend.token, 's3cret');
     assert.deepEqual([o.broker.managementUrl, o.broker.username, o.broker.password], ['http://rabbit:15672', 'probe', 'pw']);
+  });
+
+  test('AMQP alone, logs off, and a backend label selector instead of the name prefix', () => {
+    const o = probeOptionsFromSettings({ ...base, amqpUrl: 'amqp://rabbit:5672/', followLogs: false, backendPodPrefix: '', backendPodSelector: 'app=focus' }, {});
+    assert.equal(o.broker.amqpUrl, 'amqp://rabbit:5672/');
+    assert.equal(o.broker.managementUrl, undefined);
+    assert.equal(o.logs!.backend.enabled, false);
+    assert.equal(o.logs!.pod.enabled, false);
+    assert.equal(o.logs!.backend.labelSelector, 'app=focus');
+    assert.equal(o.logs!.backend.podNamePrefix, undefined);
   });
 
   test('bad values are one clear ProbeError, not a crash later', () => {
