@@ -2,6 +2,7 @@
 // pod or a report say so instead of doing nothing.
 import * as vscode from 'vscode';
 import { userMessage } from '../probe/errors';
+import { redactUrl } from '../probe/text';
 import { renderJson } from '../probe/report/json';
 import { renderMarkdown } from '../probe/report/markdown';
 import type { ProbeCtx } from './ctx';
@@ -68,7 +69,8 @@ export const COMMANDS: Record<string, Handler> = {
         options,
         target: {
           kind: 'cluster',
-          backendUrl: options.backend.url,
+          // Shown in the tree and kept in the history: never with credentials.
+          backendUrl: redactUrl(options.backend.url),
           kubeconfig: options.kube.kubeconfig,
           context: options.kube.context,
           namespace: options.kube.namespace ?? 'panda',

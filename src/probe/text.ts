@@ -9,3 +9,17 @@ export function oneLine(text: string, max = Infinity): string {
 export function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** A URL may carry `user:password@`; a log line is no place for it. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.username || u.password) {
+      u.username = '***';
+      u.password = '';
+    }
+    return oneLine(u.toString());
+  } catch {
+    return oneLine(url);
+  }
+}

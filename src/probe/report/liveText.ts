@@ -4,6 +4,7 @@
 
 import type { JobSnapshot, Observation, PodRole, PodSnapshot } from '../model';
 import { podReason } from '../podState';
+import { redactUrl } from '../text';
 import { describeOutcome, formatSeconds, formatStamp, oneLine, podState } from './format';
 
 export interface LiveTextOptions {
@@ -213,20 +214,6 @@ function jobSummary(job: JobSnapshot): string {
 function pathOf(url: string): string {
   try {
     return new URL(url).pathname;
-  } catch {
-    return oneLine(url);
-  }
-}
-
-/** A URL may carry `user:password@`; a log line is no place for it. */
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.username || u.password) {
-      u.username = '***';
-      u.password = '';
-    }
-    return oneLine(u.toString());
   } catch {
     return oneLine(url);
   }

@@ -138,6 +138,33 @@ test('Show Pod Logs opens the pod container log as a read-only document; Copy Po
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 });
 
+test('Run Probe probes the backend, cluster and broker named in the settings', async () => {
+  const probe = await api();
+  const sandbox = probe.sandbox();
+  assert.ok(sandbox, 'the sandbox of the earlier runs is still up');
+  const settings = vscode.workspace.getConfiguration('consumerProbe');
+  const values: Record<string, unknown> = {
+    backendUrl: sandbox.backendUrlFor('healthy'),
+    kubeconfig: sandbox.kubeconfigFor('healthy'),
+    namespace: sandbox.namespace,
+    brokerUrl: sandbox.brokerUrl.replace('://', '://guest:guest@'),
+    timeoutSeconds: 8,
+    slowThresholdSeconds: 4,
+  };
+  for (const [key, value] of Object.entries(values)) await settings.update(key, value, vscode.ConfigurationTarget.Global);
+  try {
+    const run = await vscode.commands.executeCommand<RunRecord>('consumerProbe.runProbe');
+    assert.ok(run, 'the command resolves with the finished run');
+    assert.equal(run.target.kind, 'cluster');
+    assert.equal(run.target.backendUrl, values.backendUrl);
+    assert.equal(run.report?.scenario.id, 'healthy', run.report?.scenario.summary);
+    assert.notEqual(run.report?.timings.consumerAttachedMs, null, 'the queue was watched through the broker setting');
+    assert.ok(run.report?.pods.some((p) => p.role === 'primary' && p.ready), 'the pod was watched through the kubeconfig setting');
+  } finally {
+    for (const key of Object.keys(values)) await settings.update(key, undefined, vscode.ConfigurationTarget.Global);
+  }
+});
+
 test('Clear History empties the tree', async () => {
   const probe = await api();
   assert.ok(probe.runs().length >= 2);
