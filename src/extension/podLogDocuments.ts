@@ -7,8 +7,9 @@ import type { RunRecord } from './runRecord';
 
 export const POD_LOG_SCHEME = 'consumer-probe-log';
 
-export function podLogUri(runId: string, namespace: string, pod: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: POD_LOG_SCHEME, path: `/${namespace}/${pod}.log`, query: new URLSearchParams({ run: runId }).toString() });
+/** A new URI per request: VS Code caches a document's content by URI, and logs move on. */
+export function podLogUri(runId: string, namespace: string, pod: string, at = Date.now()): vscode.Uri {
+  return vscode.Uri.from({ scheme: POD_LOG_SCHEME, path: `/${namespace}/${pod}.log`, query: new URLSearchParams({ run: runId, at: String(at) }).toString() });
 }
 
 export class PodLogDocuments implements vscode.TextDocumentContentProvider {

@@ -47,6 +47,7 @@ describe('run tree model', () => {
     assert.deepEqual(labels(metadata!.children), ['404 Invalid job_id × 50 (0.311s–5.211s)', '200 × 1 (5.311s)']);
     assert.equal(queue!.description, '1 consumer · 0 messages');
     assert.match(queue!.tooltip!, /first seen 4\.100s · source: management-api/);
+    assert.deepEqual(queue!.children.map((c) => [c.label, c.description]), [['amq.ctag-3fK9x', 'from 10.244.3.21:40001 · user focus · prefetch 1']]);
   });
 
   test('a ready pod reads like kubectl, with its details as children', () => {

@@ -157,14 +157,27 @@ function metadataNode(runId: string, report: Report): TreeNodeModel {
 function queueNode(runId: string, report: Report): TreeNodeModel {
   const q = report.queue!;
   const count = (n: number | null, what: string) => (n === null ? `${what}s unknown` : `${n} ${what}${n === 1 ? '' : 's'}`);
+  const id = `run:${runId}/queue`;
+  const consumers = (report.logs?.queue?.consumers ?? []).map((c, i) => ({
+    id: `${id}/consumer:${i}`,
+    label: oneLine(c.tag),
+    description: [c.peer ? `from ${c.peer}` : '', c.user ? `user ${c.user}` : '', c.prefetch !== null ? `prefetch ${c.prefetch}` : '']
+      .filter(Boolean)
+      .map((x) => oneLine(x))
+      .join(' · '),
+    icon: { id: 'person' },
+    children: [],
+    runId,
+  }));
   return {
-    id: `run:${runId}/queue`,
+    id,
     label: `queue ${oneLine(q.name)}`,
     description: `${count(q.consumers, 'consumer')} · ${count(q.messages, 'message')}`,
     tooltip: `first seen ${formatSeconds(q.firstSeenMs)} · source: ${oneLine(q.source)}`,
     icon: { id: 'inbox', color: q.consumers ? 'testing.iconPassed' : 'list.warningForeground' },
     contextValue: 'queue',
-    children: [],
+    expanded: consumers.length ? false : undefined,
+    children: consumers,
     runId,
   };
 }
