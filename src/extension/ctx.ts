@@ -37,6 +37,8 @@ export class ProbeCtx implements vscode.Disposable {
   private readonly updated = new vscode.EventEmitter<RunRecord>();
   private runs: RunRecord[];
   private session: ProbeSession | undefined;
+  /** A run is being prepared (e.g. the sandbox is starting): a second start must wait its turn. */
+  private preparing = false;
   private panel: ReportPanel | undefined;
   /** The run the report panel shows. */
   private panelRunId: string | undefined;
@@ -83,16 +85,19 @@ export class ProbeCtx implements vscode.Disposable {
 
   /** Runs one probe with a progress notification, the status bar and the live report; resolves with the final record. */
   async startRun(title: string, prepare: () => Promise<PreparedRun>): Promise<RunRecord | undefined> {
-    if (this.running) {
+    if (this.running || this.preparing) {
       alreadyRunning();
       return undefined;
     }
     let prepared: PreparedRun;
+    this.preparing = true;
     try {
       prepared = await prepare();
     } catch (e) {
-      await showFailure(this.log, 'Consumer Probe could not start', userMessage(e));
+      void showFailure(this.log, 'Consumer Probe could not start', userMessage(e));
       return undefined;
+    } finally {
+      this.preparing = false;
     }
     const { options, target } = prepared;
     const startedAtMs = performance.now();
