@@ -3,6 +3,7 @@
 import { ProbeError, describeError } from '../probe/errors';
 import { defaultLogOptions, defaultProbeOptions, type ProbeOptions } from '../probe/options';
 import { PROFILES, profileByName } from '../sandbox/profiles';
+import { probeOptionsForProfile } from '../sandbox/probeOptions';
 import { Sandbox } from '../sandbox/sandbox';
 import { USAGE, parseCommandLine, realBrokerFlags, type CliCommand } from './args';
 import { checkOutputPaths } from './outputs';
@@ -65,11 +66,7 @@ async function demo(cmd: Extract<CliCommand, { command: 'demo' }>, io: CliIo): P
     throw new ProbeError('SANDBOX_FAILED', `the embedded sandbox did not start: ${describeError(e)}`);
   });
   try {
-    const options = defaultProbeOptions(sandbox.backendUrlFor(profile.name));
-    options.kube = { ...options.kube, kubeconfig: sandbox.kubeconfigFor(profile.name), namespace: sandbox.namespace };
-    options.timeoutMs = profile.probe.timeoutMs;
-    options.slowThresholdMs = profile.probe.slowThresholdMs;
-    options.broker = { ...options.broker, ...sandbox.brokerOptions() };
+    const options = probeOptionsForProfile(sandbox, profile);
     const brokerText = broker
       ? `real RabbitMQ: management API ${printable(broker.managementUrl)}, AMQP ${printable(broker.amqpUrl)}`
       : `simulated RabbitMQ management API ${sandbox.brokerUrl}`;

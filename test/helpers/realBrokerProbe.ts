@@ -7,7 +7,7 @@ import { startProbe } from '../../src/probe/runProbe';
 import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox, type SandboxJobRecord } from '../../src/sandbox/sandbox';
 import type { RabbitNode } from './rabbitmq';
-import { optionsFor } from './sandboxProbe';
+import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
 import type { CleanupScope } from './tmp';
 
 /** The probe's t0 is taken just before the configure request leaves, so it may precede the sandbox's by a little. */
@@ -29,7 +29,7 @@ export interface RealRun {
 /** One probe of `profile` against a sandbox driving `node`; `adjust` changes the probe's options. */
 export async function probeOnBroker(scope: CleanupScope, node: RabbitNode, profile: string, adjust?: (o: ProbeOptions) => void): Promise<RealRun> {
   const sandbox = await sandboxOnBroker(scope, node);
-  const options = optionsFor(sandbox, profileByName(profile)!);
+  const options = probeOptionsForProfile(sandbox, profileByName(profile)!);
   adjust?.(options);
   const report = await startProbe(options).report;
   assert.ok(report.jobId, `${profile}: the sandbox issued a job`);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { startProbe } from '../../src/probe/runProbe';
 import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox } from '../../src/sandbox/sandbox';
-import { optionsFor } from '../helpers/sandboxProbe';
+import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
 import { waitFor } from '../helpers/waitFor';
 
 const activeHandles = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').sort();
@@ -15,7 +15,7 @@ test('aborting mid-run ends the run at once and leaves nothing running', async (
   const controller = new AbortController();
   let podSeen!: () => void;
   const seen = new Promise<void>((resolve) => (podSeen = resolve));
-  const run = startProbe(optionsFor(sandbox, profileByName('pod_pending')!), {
+  const run = startProbe(probeOptionsForProfile(sandbox, profileByName('pod_pending')!), {
     signal: controller.signal,
     onObservation: (o) => o.kind === 'pod.changed' && o.pod.name.startsWith('grpc-job-') && podSeen(),
   });
@@ -43,7 +43,7 @@ test('aborting while logs are followed and the broker is polled closes every fol
   const controller = new AbortController();
   let following!: () => void;
   const podLogsOpen = new Promise<void>((resolve) => (following = resolve));
-  const run = startProbe(optionsFor(sandbox, profileByName('pod_failed')!), {
+  const run = startProbe(probeOptionsForProfile(sandbox, profileByName('pod_failed')!), {
     signal: controller.signal,
     onObservation: (o) => o.kind === 'log.access' && o.source === 'pod' && o.access.state === 'following' && following(),
   });

@@ -14,7 +14,7 @@ import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox } from '../../src/sandbox/sandbox';
 import type { LogEntry } from '../../src/sandbox/kube/podLogs';
 import { assertReportContract } from '../helpers/reportContract';
-import { optionsFor } from '../helpers/sandboxProbe';
+import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
 import { waitFor } from '../helpers/waitFor';
 
 /**
@@ -28,7 +28,7 @@ const LATE_MS = 30;
 async function probe(t: { after(fn: () => unknown): void }, profile: string) {
   const sandbox = await Sandbox.start();
   t.after(() => sandbox.stop());
-  const report = await startProbe(optionsFor(sandbox, profileByName(profile)!)).report;
+  const report = await startProbe(probeOptionsForProfile(sandbox, profileByName(profile)!)).report;
   assertReportContract(JSON.parse(renderJson(report)));
   return { sandbox, report };
 }
@@ -145,13 +145,13 @@ describe('log monitors against the sandbox', { concurrency: 2 }, () => {
 test('a refused configure: the backend\'s error is evidence; a selector that picks no pod says so instead', async (t) => {
   const sandbox = await Sandbox.start();
   t.after(() => sandbox.stop());
-  const refused = await startProbe(optionsFor(sandbox, profileByName('configure_failed')!)).report;
+  const refused = await startProbe(probeOptionsForProfile(sandbox, profileByName('configure_failed')!)).report;
   assert.equal(refused.scenario.id, 'configure_failed');
   assert.ok(
     refused.scenario.evidence.some((e) => /logged at [\d.]+ s \(not naming the job\): "ERROR focus\.api: POST \/configure refused: all 30 job windows are busy"$/.test(e)),
     refused.scenario.evidence.join('\n'),
   );
-  const options = optionsFor(sandbox, profileByName('configure_failed')!);
+  const options = probeOptionsForProfile(sandbox, profileByName('configure_failed')!);
   options.logs = { ...defaultLogOptions(), backend: { enabled: true, podNamePrefix: 'no-such-backend' } };
   const report = await startProbe(options).report;
   assert.deepEqual(

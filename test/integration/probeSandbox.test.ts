@@ -8,7 +8,7 @@ import { PROFILES } from '../../src/sandbox/profiles';
 import { SANDBOX_STATS_LAG_MS, Sandbox } from '../../src/sandbox/sandbox';
 import { renderJson } from '../../src/probe/report/json';
 import { assertReportContract } from '../helpers/reportContract';
-import { optionsFor } from '../helpers/sandboxProbe';
+import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
 
 /**
  * How late the probe may see a step: watch delivery for Kubernetes; one poll interval for metadata and
@@ -55,7 +55,7 @@ describe('engine against the sandbox, every profile', { concurrency: 2 }, () => 
     test(`${profile.name} → ${profile.expectedScenario}`, async (t) => {
       const sandbox = await Sandbox.start();
       t.after(() => sandbox.stop());
-      const report = await startProbe(optionsFor(sandbox, profile)).report;
+      const report = await startProbe(probeOptionsForProfile(sandbox, profile)).report;
 
       assert.equal(report.scenario.id, profile.expectedScenario, `${report.scenario.summary}\n${report.scenario.evidence.join('\n')}`);
       assert.equal(report.schemaVersion, 1);

@@ -25,7 +25,7 @@ import { Sandbox } from '../../src/sandbox/sandbox';
 import { rabbitmqSkip, startRabbitMQ, type RabbitNode } from '../helpers/rabbitmq';
 import { assertFollowsTruth, probeOnBroker, sandboxOnBroker } from '../helpers/realBrokerProbe';
 import { assertReportContract } from '../helpers/reportContract';
-import { optionsFor } from '../helpers/sandboxProbe';
+import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
 import { waitFor, withDeadline } from '../helpers/waitFor';
 
 const skip = rabbitmqSkip();
@@ -131,7 +131,7 @@ describe('a real broker, AMQP and management API', { skip }, () => {
     }
     t.after(() => node.api('DELETE', '/api/users/probe-user'));
     const sandbox = await sandboxOnBroker(t, node);
-    const options = optionsFor(sandbox, profileByName('healthy')!);
+    const options = probeOptionsForProfile(sandbox, profileByName('healthy')!);
     options.broker = { ...options.broker, username: 'probe-user', password, amqpUrl: `amqp://probe-user:${encodeURIComponent(password)}@127.0.0.1:${node.amqpPort}/` };
     const lines: string[] = [];
     const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l)) }).report;
@@ -153,7 +153,7 @@ describe('stopping with a real broker', { skip }, () => {
     const controller = new AbortController();
     let seen!: () => void;
     const queueSeen = new Promise<void>((r) => (seen = r));
-    const run = startProbe(optionsFor(sandbox, profileByName('consumer_never_ready')!), {
+    const run = startProbe(probeOptionsForProfile(sandbox, profileByName('consumer_never_ready')!), {
       signal: controller.signal,
       onObservation: (o) => o.kind === 'queue.changed' && o.queue.via === 'amqp' && seen(),
     });

@@ -12,12 +12,12 @@ import { renderJUnit } from '../../src/probe/report/junit';
 import { renderTextReport } from '../../src/probe/report/text';
 import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox } from '../../src/sandbox/sandbox';
-import { optionsFor } from '../helpers/sandboxProbe';
+import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
 
 const BACKEND_TOKEN = 'backend-s3cret-5f1a9c';
 
 async function probe(sandbox: Sandbox, token: string | undefined, profile = 'healthy') {
-  const options = optionsFor(sandbox, profileByName(profile)!);
+  const options = probeOptionsForProfile(sandbox, profileByName(profile)!);
   options.backend.token = token;
   options.broker.password = 'guest';
   const lines: string[] = [];
@@ -60,7 +60,7 @@ test('a wrong token is 401 too, and the wrong token is not echoed', async (t) =>
 test('broker credentials that are refused or cannot be tried are never echoed', async (t) => {
   const sandbox = await Sandbox.start();
   t.after(() => sandbox.stop());
-  const options = optionsFor(sandbox, profileByName('healthy')!);
+  const options = probeOptionsForProfile(sandbox, profileByName('healthy')!);
   const managementPassword = 'mgmt-s3cret-77c1';
   const amqpPassword = 'amqp-s3cret-90d2';
   options.broker.username = 'probe-user';

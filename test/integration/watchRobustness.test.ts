@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { startProbe } from '../../src/probe/runProbe';
 import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox } from '../../src/sandbox/sandbox';
-import { optionsFor } from '../helpers/sandboxProbe';
+import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
 
 test('watch streams closed after every pod change and one 410 mid-run: no pod transition is missed', async (t) => {
   const sandbox = await Sandbox.start();
@@ -32,7 +32,7 @@ test('watch streams closed after every pod change and one 410 mid-run: no pod tr
   });
   t.after(unsubscribe);
 
-  const report = await startProbe(optionsFor(sandbox, profile)).report;
+  const report = await startProbe(probeOptionsForProfile(sandbox, profile)).report;
   assert.equal(report.scenario.id, 'healthy', report.scenario.evidence.join('\n'));
   assert.ok(closes >= 3, `watches were closed ${closes} times`);
   assert.ok(expired, 'one 410 was sent');
