@@ -1,5 +1,4 @@
 // Runs one probe for the CLI and renders it: live text while it runs, the text report, then files.
-import { matchPod } from '../probe/matching';
 import type { Observation, Report } from '../probe/model';
 import type { ProbeOptions } from '../probe/options';
 import { createLiveTextLog } from '../probe/report/liveText';
@@ -22,12 +21,8 @@ export async function runAndReport(options: ProbeOptions, flags: OutputFlags, io
   const line = (text: string) => human(`${text}\n`);
   if (!flags.quiet) preface.forEach(line);
 
-  let jobId: string | null = null;
-  const live = createLiveTextLog(line, {
-    roleOf: (pod) => (jobId ? (matchPod(pod, jobId, options.match)?.role ?? 'related') : 'primary'),
-  });
+  const live = createLiveTextLog(line, { match: options.match });
   const onObservation = (o: Observation) => {
-    if (o.kind === 'configure.answered') jobId = o.jobId;
     if (!flags.quiet) live(o);
   };
 

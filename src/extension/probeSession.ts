@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildReport } from '../probe/buildReport';
 import { userMessage } from '../probe/errors';
-import { matchPod } from '../probe/matching';
 import type { Observation } from '../probe/model';
 import type { ProbeOptions } from '../probe/options';
 import { createLiveTextLog } from '../probe/report/liveText';
@@ -53,16 +52,12 @@ export class ProbeSession {
   }
 
   private async run(options: ProbeOptions): Promise<RunRecord> {
-    let jobId: string | null = null;
-    const live = createLiveTextLog((line) => this.hooks.log(line), {
-      roleOf: (pod) => (jobId ? (matchPod(pod, jobId, options.match)?.role ?? 'related') : 'primary'),
-    });
+    const live = createLiveTextLog((line) => this.hooks.log(line), { match: options.match });
     const context = { timeoutMs: options.timeoutMs, slowThresholdMs: options.slowThresholdMs, namespace: options.kube.namespace ?? 'panda' };
     try {
       const handle = startProbe(options, {
         signal: this.abort.signal,
         onObservation: (o: Observation) => {
-          if (o.kind === 'configure.answered') jobId = o.jobId;
           live(o);
           this.scheduleRefresh(() => buildReport(handle.timeline.observations, options.match, context));
         },

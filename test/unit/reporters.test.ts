@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_MATCH_RULES } from '../../src/probe/options';
 import { TIMING_KEYS } from '../../src/probe/model';
 import type { Observation, PodSnapshot, Report } from '../../src/probe/model';
 import { renderJson } from '../../src/probe/report/json';
@@ -455,9 +456,16 @@ describe('createLiveTextLog', () => {
     assert.match(lines[2]!, /\(deleted\)/);
   });
 
-  test('roleOf decides which pods are related', () => {
-    const lines = run(podSequence.slice(0, 1), { roleOf: () => 'related' });
-    assert.match(lines[0]!, /POD grpc-job-19-5-abcde \(related\)/);
+  test('the match rules decide which pods are related once the job id is known', () => {
+    const answered: Observation = { kind: 'configure.answered', atMs: 300, status: 200, jobId: JOB_ID, error: null };
+    const noneOfTheJob = { ...DEFAULT_MATCH_RULES, primaryLabels: [], primaryNames: ['other-{id}-{suffix}'] };
+    const related = run([answered, ...podSequence.slice(0, 1)], { match: noneOfTheJob });
+    assert.match(related[1]!, /POD grpc-job-19-5-abcde \(related\)/);
+    const own = run([answered, ...podSequence.slice(0, 1)], { match: DEFAULT_MATCH_RULES });
+    assert.match(own[1]!, /POD grpc-job-19-5-abcde  /);
+    assert.doesNotMatch(own[1]!, /\(related\)/);
+    const beforeTheAnswer = run(podSequence.slice(0, 1), { match: noneOfTheJob });
+    assert.doesNotMatch(beforeTheAnswer[0]!, /\(related\)/, 'before the job id every pod is taken as the job\'s own');
   });
 
   test('300 identical metadata attempts give a handful of lines, not 300', () => {

@@ -2,14 +2,19 @@
 // that re-sends unchanged pods, so it prints changes, not observations: one line per visible pod
 // change, metadata outcomes only when they change (plus a heartbeat), each Kubernetes event once.
 
+import { matchPod } from '../matching';
 import type { JobSnapshot, Observation, PodRole, PodSnapshot } from '../model';
+import type { MatchRules } from '../options';
 import { podReason } from '../podState';
 import { redactUrl } from '../text';
 import { describeOutcome, formatSeconds, formatStamp, oneLine, podState } from './format';
 
 export interface LiveTextOptions {
-  /** The engine's matching decides roles; without it, the cleanup Job's pods are taken as related. */
-  roleOf?: (pod: PodSnapshot) => PodRole;
+  /**
+   * The run's matching rules decide roles once the configure answer names the job (before that every
+   * pod is shown as the job's own); without them, the cleanup Job's pods are taken as related.
+   */
+  match?: MatchRules;
   /** How often an unchanged metadata outcome is restated (default 5 s). */
   heartbeatMs?: number;
 }
@@ -32,7 +37,9 @@ export function createLiveTextLog(
   write: (line: string) => void,
   opts: LiveTextOptions = {},
 ): (obs: Observation) => void {
-  const roleOf = opts.roleOf ?? defaultRole;
+  let jobId: string | null = null;
+  const match = opts.match;
+  const roleOf = match ? (pod: PodSnapshot): PodRole => (jobId ? (matchPod(pod, jobId, match)?.role ?? 'related') : 'primary') : defaultRole;
   const heartbeatMs = opts.heartbeatMs ?? 5_000;
   const pods = new Map<string, PodSeen>();
   const jobs = new Map<string, string>();
@@ -55,6 +62,7 @@ export function createLiveTextLog(
         emit(obs.atMs, `STEP 1  POST ${redactUrl(obs.url)}`);
         return;
       case 'configure.answered': {
+        jobId = obs.jobId;
         const status = obs.status === null ? 'no response' : String(obs.status);
         const tail = obs.jobId !== null ? `job_id=${oneLine(obs.jobId)}` : `no job_id${obs.error ? `: ${oneLine(obs.error)}` : ''}`;
         emit(obs.atMs, `STEP 1  POST ${configurePath || 'configure'} → ${status}, ${tail}`);
