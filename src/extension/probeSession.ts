@@ -2,7 +2,6 @@
 // timeline while it runs (coalesced, so a 10-per-second metadata poll cannot flood the UI), the live
 // text for the log channel, and stop. No `vscode` here: the shell decides how to show it.
 import { randomUUID } from 'node:crypto';
-import { buildReport } from '../probe/buildReport';
 import { userMessage } from '../probe/errors';
 import type { Observation } from '../probe/model';
 import type { ProbeOptions } from '../probe/options';
@@ -53,13 +52,12 @@ export class ProbeSession {
 
   private async run(options: ProbeOptions): Promise<RunRecord> {
     const live = createLiveTextLog((line) => this.hooks.log(line), { match: options.match });
-    const context = { timeoutMs: options.timeoutMs, slowThresholdMs: options.slowThresholdMs, namespace: options.kube.namespace ?? 'panda' };
     try {
       const handle = startProbe(options, {
         signal: this.abort.signal,
         onObservation: (o: Observation) => {
           live(o);
-          this.scheduleRefresh(() => buildReport(handle.timeline.observations, options.match, context));
+          this.scheduleRefresh(() => handle.snapshot());
         },
       });
       this.publish({ status: 'running' });

@@ -19,6 +19,8 @@ export interface ProbeRunHandle {
   readonly timeline: Timeline;
   /** Settles with the report once the run ended (consumer ready, timeout, configure failure or abort). */
   readonly report: Promise<Report>;
+  /** The report of what the run has seen so far, for live views (the final one is `report`). */
+  snapshot(): Report;
 }
 
 export interface StartProbeOptions {
@@ -38,11 +40,20 @@ export function startProbe(options: ProbeOptions, start: StartProbeOptions = {})
     : null;
   const timeline = new Timeline();
   if (start.onObservation) timeline.subscribe(start.onObservation);
-  const report = run(options, kube, timeline, start);
-  return { timeline, report };
+  const namespace = kube?.namespace ?? options.kube.namespace ?? 'panda';
+  const snapshot = () =>
+    buildReport(
+      timeline.observations,
+      options.match,
+      { timeoutMs: options.timeoutMs, slowThresholdMs: options.slowThresholdMs, namespace },
+      { logLines: (options.logs ?? defaultLogOptions()).maxLines },
+    );
+  const report = run(options, kube, timeline, start).then(snapshot);
+  return { timeline, report, snapshot };
 }
 
-async function run(options: ProbeOptions, kube: ResolvedKubeconfig | null, timeline: Timeline, start: StartProbeOptions): Promise<Report> {
+/** Runs the probe into `timeline`; settles once every monitor has stopped. */
+async function run(options: ProbeOptions, kube: ResolvedKubeconfig | null, timeline: Timeline, start: StartProbeOptions): Promise<void> {
   const clock = start.clock ?? createProbeClock();
   const stop = new AbortController();
   const outer = start.signal;
@@ -66,7 +77,6 @@ async function run(options: ProbeOptions, kube: ResolvedKubeconfig | null, timel
   };
   const now = () => clock.stamp();
 
-  const namespace = kube?.namespace ?? options.kube.namespace ?? 'panda';
   const backend = new BackendClient(options.backend);
   let monitor: ClusterMonitor | null = null;
   const requestTimeoutMs = options.backend.requestTimeoutMs;
@@ -130,12 +140,6 @@ async function run(options: ProbeOptions, kube: ResolvedKubeconfig | null, timel
     stop.abort(new Error('probe finished'));
     await Promise.all([monitor?.done, queues?.done, backendLogs?.done, podLogs?.done, backend.close()]);
   }
-  return buildReport(
-    timeline.observations,
-    options.match,
-    { timeoutMs: options.timeoutMs, slowThresholdMs: options.slowThresholdMs, namespace },
-    { logLines: (options.logs ?? defaultLogOptions()).maxLines },
-  );
 }
 
 /** The observation with its stamps turned into ms since t0 (a tail's lines carry their own). */
