@@ -3,6 +3,7 @@
 import type { LogLine, Report, ReportPod, Severity } from '../src/probe/model';
 import { describeOutcome, foldAttempts, formatSeconds, milestoneDurations, podState, reportSpanMs } from '../src/probe/report/format';
 import type { ReportViewState, TrendPoint } from '../src/extension/report/protocol';
+import { podVisualState } from '../src/extension/tree/podVisualState';
 
 export type Tone = 'ok' | 'warn' | 'error' | 'info' | 'muted';
 
@@ -222,7 +223,7 @@ function podLane(report: Report, primary: ReportPod | undefined, end: number, ru
 }
 
 function isFailed(pod: ReportPod): boolean {
-  return pod.phase === 'Failed' || /BackOff|ErrImage|Error|OOMKilled|ExitCode/.test(pod.reason ?? '');
+  return podVisualState(pod) === 'failed';
 }
 
 function attemptBars(report: Report, end: number): Bar[] {

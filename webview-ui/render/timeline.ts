@@ -1,7 +1,7 @@
 // The timeline chart: one lane per stage with bars between milestones and markers at them, a strip of
 // metadata attempts coloured by status, and a time axis. SVG built node by node; colours come from
 // the theme through CSS classes.
-import { formatSeconds } from '../../src/probe/report/format';
+import { formatSeconds, truncate } from '../../src/probe/report/format';
 import type { Bar, TimelineView } from '../viewModel';
 import { svg } from './dom';
 
@@ -35,7 +35,7 @@ export function renderTimeline(view: TimelineView): SVGElement {
     const y = AXIS_H + i * LANE_H;
     const mid = y + LANE_H / 2;
     const group = svg('g', { class: `lane lane-${lane.id}`, 'data-lane': lane.id });
-    group.append(svg('text', { class: 'lane-label', x: 4, y: mid + 4 }, clip(lane.label, 28)));
+    group.append(svg('text', { class: 'lane-label', x: 4, y: mid + 4 }, truncate(lane.label, 28)));
     for (const bar of lane.bars) group.append(barNode(bar, x, mid));
     for (const m of lane.markers) {
       const cx = x(m.atMs);
@@ -74,8 +74,4 @@ function barNode(bar: Bar, x: (ms: number) => number, mid: number): SVGElement {
 
 function trimSeconds(ms: number): string {
   return String(Number((ms / 1000).toFixed(3)));
-}
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -3,7 +3,7 @@
 // ready. The latest snapshot waits while the page is hidden or loading.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { DidChangeState, ExportReport, PageReady, ShowPodLogs, type Envelope, type ReportViewState } from './protocol';
+import { DidChangeState, ExportReport, PageReady, ShowPodLogs, type ReportViewState } from './protocol';
 
 export const REPORT_VIEW_TYPE = 'consumerProbe.report';
 
@@ -23,7 +23,7 @@ export function reportWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOp
 
 export class ReportPanel implements vscode.Disposable {
   private ready = false;
-  private pending: Envelope | undefined;
+  /** The newest snapshot: sent at once when the page can take it, else when it says it is ready. */
   private latest: ReportViewState | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
@@ -69,17 +69,17 @@ export class ReportPanel implements vscode.Disposable {
 
   show(state: ReportViewState): void {
     this.latest = state;
-    const envelope = DidChangeState.make({ state });
-    if (this.ready && this.panel.visible) void this.panel.webview.postMessage(envelope);
-    else this.pending = envelope;
+    if (this.ready && this.panel.visible) this.post(state);
+  }
+
+  private post(state: ReportViewState): void {
+    void this.panel.webview.postMessage(DidChangeState.make({ state }));
   }
 
   private receive(m: unknown): void {
     if (PageReady.is(m)) {
       this.ready = true;
-      const next = this.pending ?? (this.latest ? DidChangeState.make({ state: this.latest }) : undefined);
-      this.pending = undefined;
-      if (next) void this.panel.webview.postMessage(next);
+      if (this.latest) this.post(this.latest);
     } else if (ShowPodLogs.is(m)) {
       this.handlers.showPodLogs(m.params.runId, m.params.namespace, m.params.pod);
     } else if (ExportReport.is(m)) {

@@ -88,7 +88,7 @@ const rolePriority = (p: ReportPod) => (p.role === 'primary' ? 0 : 1);
 /** `Running · ready · 0 restarts · node-3`. */
 export function podDescription(pod: ReportPod): string {
   const readiness = pod.phase === 'Running' ? (pod.ready ? 'ready' : 'not ready') : pod.reason;
-  const restarts = `${pod.restartCount} restart${pod.restartCount === 1 ? '' : 's'}`;
+  const restarts = counted(pod.restartCount, 'restart');
   return [pod.phase, readiness, pod.phase === 'Running' && pod.reason && !pod.ready ? pod.reason : null, restarts, pod.node]
     .filter((x): x is string => !!x)
     .map((x) => oneLine(x))
@@ -144,7 +144,7 @@ function metadataNode(runId: string, report: Report): TreeNodeModel {
   return {
     id,
     label: `GET /metadata/${oneLine(report.jobId ?? '')}`,
-    description: `${attempts.length} attempt${attempts.length === 1 ? '' : 's'}${last ? ` · last ${oneLine(describeOutcome(last.status, last.error))}` : ''}`,
+    description: `${counted(attempts.length, 'attempt')}${last ? ` · last ${oneLine(describeOutcome(last.status, last.error))}` : ''}`,
     tooltip: ready ? `answered 200 at ${formatSeconds(report.timings.consumerReadyMs)}` : 'never answered 200',
     icon: ready ? { id: 'pass', color: 'testing.iconPassed' } : { id: 'debug-disconnect', color: 'list.warningForeground' },
     contextValue: 'metadata',
@@ -156,7 +156,7 @@ function metadataNode(runId: string, report: Report): TreeNodeModel {
 
 function queueNode(runId: string, report: Report): TreeNodeModel {
   const q = report.queue!;
-  const count = (n: number | null, what: string) => (n === null ? `${what}s unknown` : `${n} ${what}${n === 1 ? '' : 's'}`);
+  const count = (n: number | null, what: string) => (n === null ? `${what}s unknown` : counted(n, what));
   const id = `run:${runId}/queue`;
   const consumers = (report.logs?.queue?.consumers ?? []).map((c, i) => ({
     id: `${id}/consumer:${i}`,
@@ -180,6 +180,11 @@ function queueNode(runId: string, report: Report): TreeNodeModel {
     children: consumers,
     runId,
   };
+}
+
+/** `1 restart`, `0 restarts`. */
+function counted(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }
 
 /** `just now`, `42 s ago`, `3 min ago`, `2 h ago`, `5 d ago`. */
