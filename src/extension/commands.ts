@@ -2,7 +2,6 @@
 // pod or a report say so instead of doing nothing.
 import * as vscode from 'vscode';
 import { userMessage } from '../probe/errors';
-import { redactUrl } from '../probe/text';
 import { renderJson } from '../probe/report/json';
 import { renderMarkdown } from '../probe/report/markdown';
 import type { ProbeCtx } from './ctx';
@@ -10,7 +9,7 @@ import { pickContext, pickNamespace } from './kubePickers';
 import { noBackendConfigured, noProbeRunning, noRunYet, showFailure } from './messages';
 import { podLogUri } from './podLogDocuments';
 import type { RunRecord } from './runRecord';
-import { probeOptionsFromSettings } from './settings';
+import { clusterRunTarget, probeOptionsFromSettings } from './settings';
 
 /** What tree items, the status bar and the report page pass to commands. */
 interface RunRef {
@@ -65,17 +64,7 @@ export const COMMANDS: Record<string, Handler> = {
     if (!vscode.workspace.isTrusted) ctx.log.warn('untrusted workspace: host settings come from your user settings only');
     return ctx.startRun('Run Probe', async () => {
       const options = probeOptionsFromSettings(settings, await ctx.secrets.read());
-      return {
-        options,
-        target: {
-          kind: 'cluster',
-          // Shown in the tree and kept in the history: never with credentials.
-          backendUrl: redactUrl(options.backend.url),
-          kubeconfig: options.kube.kubeconfig,
-          context: options.kube.context,
-          namespace: options.kube.namespace ?? 'panda',
-        },
-      };
+      return { options, target: clusterRunTarget(options) };
     });
   },
 

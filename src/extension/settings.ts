@@ -2,6 +2,8 @@
 // `vscode`), so the mapping and its defaults are unit-tested against package.json.
 import { DEFAULT_MATCH_RULES, defaultLogOptions, defaultProbeOptions, type MatchRules, type ProbeOptions } from '../probe/options';
 import { ProbeError } from '../probe/errors';
+import { redactUrl } from '../probe/text';
+import type { RunTarget } from './runRecord';
 
 export interface ProbeSettings {
   backendUrl: string;
@@ -94,4 +96,15 @@ export function probeOptionsFromSettings(s: ProbeSettings, secrets: ProbeSecrets
     pod: { ...logs.pod, enabled: s.followLogs },
   };
   return options;
+}
+
+/** Where a run from the settings points; shown in the tree and kept in the history, so never with credentials. */
+export function clusterRunTarget(options: ProbeOptions): RunTarget {
+  return {
+    kind: 'cluster',
+    backendUrl: redactUrl(options.backend.url),
+    kubeconfig: options.kube.kubeconfig,
+    context: options.kube.context,
+    namespace: options.kube.namespace ?? 'panda',
+  };
 }

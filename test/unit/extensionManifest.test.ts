@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_MATCH_RULES, defaultLogOptions, defaultProbeOptions } from '../../src/probe/options';
 import { ProbeError } from '../../src/probe/errors';
 import { PROFILES } from '../../src/sandbox/profiles';
-import { RESTRICTED_SETTINGS, probeOptionsFromSettings, type ProbeSettings } from '../../src/extension/settings';
+import { RESTRICTED_SETTINGS, clusterRunTarget, probeOptionsFromSettings, type ProbeSettings } from '../../src/extension/settings';
 
 interface Manifest {
   main: string;
@@ -126,6 +126,15 @@ describe('settings → probe options', () => {
     assert.equal(o.logs!.pod.enabled, false);
     assert.equal(o.logs!.backend.labelSelector, 'app=focus');
     assert.equal(o.logs!.backend.podNamePrefix, undefined);
+  });
+
+  test('the run target kept in the history never carries the backend URL\'s credentials', () => {
+    const o = probeOptionsFromSettings({ ...base, backendUrl: 'https://probe:s3cret@focus.example:5000/api', kubeconfig: '/k/config', context: 'prod' }, {});
+    const target = clusterRunTarget(o);
+    assert.equal(o.backend.url, 'https://probe:s3cret@focus.example:5000/api', 'the probe itself still gets them');
+    assert.equal(target.backendUrl, 'https://***@focus.example:5000/api');
+    assert.deepEqual([target.kind, target.kubeconfig, target.context, target.namespace], ['cluster', '/k/config', 'prod', 'panda']);
+    assert.ok(!JSON.stringify(target).includes('s3cret'));
   });
 
   test('bad values are one clear ProbeError, not a crash later', () => {
