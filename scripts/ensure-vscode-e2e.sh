@@ -11,6 +11,12 @@
 # skipped and exits 0; with CI set it fails instead.
 set -euo pipefail
 
+# Under `npm test` this script inherits the outer npm's configuration (npm_config_*), which the nested
+# `npm i` below would take as its own: run the whole script without it (see lib/clean-npm-env.sh).
+if [ -z "${CONSUMER_PROBE_NPM_ENV_CLEANED:-}" ]; then
+  CONSUMER_PROBE_NPM_ENV_CLEANED=1 exec bash "$(dirname "$0")/lib/clean-npm-env.sh" bash "$0" "$@"
+fi
+
 NODE_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
 TOOLS_DIR="${CONSUMER_PROBE_TOOLS_DIR:-$HOME/.cache/consumer-probe}"
