@@ -32,7 +32,8 @@ export async function buildBundles(): Promise<void> {
 
 /** `npm run package` → dist/consumer-probe.vsix. */
 export async function packageVsix(): Promise<string> {
-  await runInRepo('npm', ['run', 'package', '--silent'], 300_000);
+  // Without the outer `npm test`'s npm_config_* variables, which a nested npm would take as its own.
+  await runInRepo('bash', ['scripts/lib/clean-npm-env.sh', 'npm', 'run', 'package', '--silent'], 300_000);
   const vsix = join(REPO_ROOT, 'dist', 'consumer-probe.vsix');
   if (!existsSync(vsix)) throw new Error(`npm run package did not produce ${vsix}`);
   return vsix;
