@@ -1,4 +1,5 @@
 // The data every part of the probe agrees on: observations in, one report out.
+import type { Stamp } from './clock';
 // Times are milliseconds since t0 (the instant `POST /configure` was sent), from a monotonic clock.
 
 export const SCENARIO_IDS = [
@@ -252,34 +253,57 @@ export interface ReportLogs {
   queue?: QueueLog | null;
 }
 
-/** One timestamped fact. Everything the probe learns arrives as one of these. */
-export type Observation =
-  | { kind: 'probe.started'; atMs: number; wallClock: string; jobIdHint?: string }
-  | { kind: 'configure.sent'; atMs: number; url: string }
-  | { kind: 'configure.answered'; atMs: number; status: number | null; jobId: string | null; error: string | null }
-  | { kind: 'metadata.attempt'; atMs: number; status: number | null; error: string | null }
-  | { kind: 'cluster.access'; atMs: number; access: ClusterAccess }
-  | { kind: 'pod.changed'; atMs: number; pod: PodSnapshot }
-  | { kind: 'job.changed'; atMs: number; job: JobSnapshot }
-  | { kind: 'event.seen'; atMs: number; event: KubeEvent }
-  | { kind: 'queue.changed'; atMs: number; queue: QueueObservation }
-  | { kind: 'broker.access'; atMs: number; access: BrokerAccess }
-  | { kind: 'log.line'; atMs: number; source: LogSource; line: LogLineData }
-  | { kind: 'log.tail'; atMs: number; source: LogSource; tail: LogTail }
-  | { kind: 'log.access'; atMs: number; source: LogSource; access: LogAccess }
-  | { kind: 'probe.ended'; atMs: number; reason: ProbeEndReason };
+/** What one observation says, apart from when: everything the probe learns arrives as one of these. */
+export type Fact =
+  | { kind: 'probe.started'; wallClock: string; jobIdHint?: string }
+  | { kind: 'configure.sent'; url: string }
+  | { kind: 'configure.answered'; status: number | null; jobId: string | null; error: string | null }
+  | { kind: 'metadata.attempt'; status: number | null; error: string | null }
+  | { kind: 'cluster.access'; access: ClusterAccess }
+  | { kind: 'pod.changed'; pod: PodSnapshot }
+  | { kind: 'job.changed'; job: JobSnapshot }
+  | { kind: 'event.seen'; event: KubeEvent }
+  | { kind: 'queue.changed'; queue: QueueObservation }
+  | { kind: 'broker.access'; access: BrokerAccess }
+  | { kind: 'log.line'; source: LogSource; line: LogLineData }
+  | { kind: 'log.tail'; source: LogSource; tail: LogTail }
+  | { kind: 'log.access'; source: LogSource; access: LogAccess }
+  | { kind: 'probe.ended'; reason: ProbeEndReason };
+
+/**
+ * Facts monitors tell each other that are not part of the run's record (the report never sees them):
+ * `pod.seen` is every pod change in the namespace, the job's or not (the backend-log monitor picks
+ * the backend's pods from it).
+ */
+export type StreamFact = { kind: 'pod.seen'; pod: PodSnapshot };
+
+/** One fact in the timeline, at ms since t0. */
+export type Observation = Fact & { atMs: number };
+
+/**
+ * A fact as a monitor emits it, stamped with the probe's clock (`at`); the timeline turns `at` into
+ * `atMs`. Stream facts travel only between monitors.
+ */
+export type StampedObservation = (Fact | StreamFact) & { at: Stamp };
+
+export type StampedKind = StampedObservation['kind'];
+
+export const STREAM_ONLY_KINDS: ReadonlySet<StampedKind> = new Set<StreamFact['kind']>(['pod.seen']);
 
 export type ProbeEndReason = 'consumer_ready' | 'timeout' | 'aborted' | 'configure_failed';
 
 export type LogSource = 'backend' | 'pod';
 
-/** The last lines of an ended container instance; each line carries its own time. */
+/**
+ * The last lines of an ended container instance. The tail is observed at one instant; each line says
+ * how long before that instant it was logged (`beforeMs` ≥ 0), so the observation has one time.
+ */
 export interface LogTail {
   pod: string;
   container: string;
   instance: number;
   via: EndedContainerLog['via'];
-  lines: (LogLineData & { atMs: number })[];
+  lines: (LogLineData & { beforeMs: number })[];
 }
 
 /** A log monitor's state: what it follows, or why it cannot; `omitted` counts lines it stopped keeping. */

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startClusterMonitor } from '../../src/probe/kube/clusterMonitor';
 import { resolveKubeconfig } from '../../src/probe/kube/kubeconfig';
-import type { Observation } from '../../src/probe/model';
+import type { Stamp } from '../../src/probe/clock';
+import type { StampedObservation } from '../../src/probe/model';
 import { DEFAULT_MATCH_RULES } from '../../src/probe/options';
 import { KubeApiServer } from '../../src/sandbox/kube/apiServer';
 import { PodLogStore } from '../../src/sandbox/kube/podLogs';
@@ -25,7 +26,7 @@ async function setup(t: import('node:test').TestContext, token: 'ok' | 'forbidde
   });
   const resolved = resolveKubeconfig({ kubeconfig: file });
   assert.ok(resolved.found);
-  const observations: Observation[] = [];
+  const observations: StampedObservation[] = [];
   const controller = new AbortController();
   let clock = 0;
   let stamps = 0; // every observation the monitor makes reads the clock once: a handle on its progress
@@ -37,7 +38,7 @@ async function setup(t: import('node:test').TestContext, token: 'ok' | 'forbidde
     match: DEFAULT_MATCH_RULES,
     now: () => {
       stamps += 1;
-      return clock;
+      return clock as Stamp;
     },
     emit: (o) => observations.push(o),
     signal: controller.signal,
@@ -51,7 +52,7 @@ async function setup(t: import('node:test').TestContext, token: 'ok' | 'forbidde
   return { store, api, monitor, observations, setClock: (ms: number) => (clock = ms), stamps: () => stamps };
 }
 
-const podNames = (obs: Observation[]) => obs.flatMap((o) => (o.kind === 'pod.changed' ? [o.pod.name] : []));
+const podNames = (obs: StampedObservation[]) => obs.flatMap((o) => (o.kind === 'pod.changed' ? [o.pod.name] : []));
 
 test('pods seen before the job id is known are kept with the time they were seen; decoys are dropped', async (t) => {
   const { store, monitor, observations, setClock, stamps } = await setup(t);
@@ -67,23 +68,23 @@ test('pods seen before the job id is known are kept with the time they were seen
 
   // Reveal the id later: the buffered pod must keep the time it was seen.
   setClock(400);
-  monitor.setJobId('1-3');
+  monitor.onJobId('1-3');
   await waitFor(() => podNames(observations).length > 0, { what: 'the buffered pod' });
   assert.deepEqual(podNames(observations), ['grpc-job-1-3-abcde']);
   const first = observations.find((o) => o.kind === 'pod.changed')!;
-  assert.equal(first.atMs, 120, 'the buffered observation keeps the time it was seen, not the time the id arrived');
+  assert.equal(first.at, 120, 'the buffered observation keeps the time it was seen, not the time the id arrived');
 
   setClock(900);
   store.update('pods', 'panda', 'grpc-job-1-3-abcde', (p) => {
     (p.status as { phase: string }).phase = 'Running';
   });
   await waitFor(() => podNames(observations).length === 2, { what: 'the live update' });
-  assert.equal(observations.filter((o) => o.kind === 'pod.changed').pop()!.atMs, 900);
+  assert.equal(observations.filter((o) => o.kind === 'pod.changed').pop()!.at, 900);
 });
 
 test("events of the job's pod and Job get through, other pods' events do not", async (t) => {
   const { store, monitor, observations } = await setup(t);
-  monitor.setJobId('19-5');
+  monitor.onJobId('19-5');
   const mine = store.create('pods', makePod({ name: 'grpc-job-19-5-abcde', state: 'unschedulable' }));
   const other = store.create('pods', makePod({ name: 'grpc-job-19-50-abcde', state: 'unschedulable' }));
   store.create('events', makeEvent({ involvedObject: other, reason: 'FailedScheduling', type: 'Warning', message: 'not mine' }));

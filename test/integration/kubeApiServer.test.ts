@@ -335,8 +335,11 @@ test('pod logs: timestamps, sinceTime/sinceSeconds, and a follow of an exited co
   assert.equal((await get('/api/v1/namespaces/panda/pods/p/log?sinceTime=yesterday')).status, 400);
 
   // Following a running container stays open; when it exits the stream ends, as the kubelet's does.
-  const follow = await stream('/api/v1/namespaces/panda/pods/p/log?follow=true&tailLines=0');
+  // Like the kubelet, a quiet follow answers (headers included) only with its first line.
+  const following = stream('/api/v1/namespaces/panda/pods/p/log?follow=true&tailLines=0');
+  await waitFor(() => server.openFollows === 1, { what: 'the follow to be open on the server' });
   logs.append('panda', 'p', 'main', 'last words');
+  const follow = await following;
   assert.equal(await follow.next({ what: 'the live line' }), 'last words');
   logs.exitContainer('panda', 'p', 'main');
   assert.equal(await follow.next({ what: 'the follow to end when the container exits' }), null);

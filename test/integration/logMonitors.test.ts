@@ -5,7 +5,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveKubeconfig } from '../../src/probe/kube/kubeconfig';
 import { startBackendLogMonitor } from '../../src/probe/logs/backendLogMonitor';
-import type { LogLine, Observation, Report } from '../../src/probe/model';
+import { createProbeClock, type Stamp } from '../../src/probe/clock';
+import type { LogLine, Report, StampedObservation } from '../../src/probe/model';
+import { ObservationBus } from '../../src/probe/monitor';
 import { defaultLogOptions } from '../../src/probe/options';
 import { renderJson } from '../../src/probe/report/json';
 import { startProbe } from '../../src/probe/runProbe';
@@ -167,22 +169,28 @@ test('logs the probe may not read: one clear line, no crash, nothing left open',
   const kube = resolveKubeconfig({ kubeconfig: sandbox.forbiddenKubeconfigPath });
   assert.ok(kube.found);
   const controller = new AbortController();
-  const seen: Observation[] = [];
+  const seen: StampedObservation[] = [];
+  const bus = new ObservationBus();
   const monitor = startBackendLogMonitor({
     kc: kube.kc,
     namespace: sandbox.namespace,
     logs: defaultLogOptions(),
-    now: () => performance.now(),
+    clock: createProbeClock(),
     emit: (o) => seen.push(o),
     signal: controller.signal,
+    observations: bus,
     requestTimeoutMs: 2000,
   });
-  monitor.onPod({
-    uid: 'u1', name: sandbox.cluster.backendPod, namespace: sandbox.namespace, phase: 'Running', ready: true, restartCount: 0, node: 'n',
-    labels: {}, conditions: [], deleted: false,
-    containers: [{ name: BACKEND_CONTAINER, ready: true, restartCount: 0, state: 'running', reason: null, message: null, exitCode: null, lastTerminated: null }],
+  bus.publish({
+    kind: 'pod.seen',
+    at: performance.now() as Stamp,
+    pod: {
+      uid: 'u1', name: sandbox.cluster.backendPod, namespace: sandbox.namespace, phase: 'Running', ready: true, restartCount: 0, node: 'n',
+      labels: {}, conditions: [], deleted: false,
+      containers: [{ name: BACKEND_CONTAINER, ready: true, restartCount: 0, state: 'running', reason: null, message: null, exitCode: null, lastTerminated: null }],
+    },
   });
-  await monitor.following();
+  await waitFor(() => seen.some((o) => o.kind === 'log.access' && o.access.state === 'unavailable'), { what: 'the refusal' });
   const refusal = seen.find((o) => o.kind === 'log.access' && o.access.state === 'unavailable');
   assert.ok(refusal?.kind === 'log.access' && refusal.access.state === 'unavailable');
   assert.match(refusal.access.reason, /^cannot read the backend's logs: 403 Forbidden from \/api\/v1\/namespaces\/panda\/pods\/panda-panda-focus-server-[^/]+\/log: pods "[^"]+" is forbidden: User "system:serviceaccount:panda:consumer-probe" cannot get resource "pods\/log"/);

@@ -12,7 +12,8 @@ import { resolve } from 'node:path';
 import { connect } from 'amqplib';
 import { startAmqpQueueMonitor } from '../../src/probe/broker/amqpQueueMonitor';
 import { startManagementQueueMonitor } from '../../src/probe/broker/managementQueueMonitor';
-import type { BrokerAccess, Observation } from '../../src/probe/model';
+import type { Stamp } from '../../src/probe/clock';
+import type { BrokerAccess, StampedObservation } from '../../src/probe/model';
 import { defaultProbeOptions, type BrokerOptions } from '../../src/probe/options';
 import { createLiveTextLog } from '../../src/probe/report/liveText';
 import { renderJson } from '../../src/probe/report/json';
@@ -180,14 +181,14 @@ describe('bad answers from a real broker: one clear line each, no crash, no hang
 
   /** Runs a monitor until `until` holds for what it emitted (or 5 s pass), then stops it and checks it stops. */
   async function watch(
-    start: (o: { emit: (o: Observation) => void; signal: AbortSignal; now: () => number }) => { setJobId(id: string): void; done: Promise<void> },
+    start: (o: { emit: (o: StampedObservation) => void; signal: AbortSignal; now: () => Stamp }) => { onJobId(id: string): void; done: Promise<void> },
     jobId: string,
-    until: (seen: Observation[]) => boolean,
-  ): Promise<Observation[]> {
-    const seen: Observation[] = [];
+    until: (seen: StampedObservation[]) => boolean,
+  ): Promise<StampedObservation[]> {
+    const seen: StampedObservation[] = [];
     const controller = new AbortController();
-    const monitor = start({ emit: (o) => seen.push(o), signal: controller.signal, now: () => performance.now() });
-    monitor.setJobId(jobId);
+    const monitor = start({ emit: (o) => seen.push(o), signal: controller.signal, now: () => performance.now() as Stamp });
+    monitor.onJobId(jobId);
     try {
       await waitFor(() => until(seen), { what: 'the monitor to report', timeoutMs: 5000 });
     } finally {
@@ -196,9 +197,9 @@ describe('bad answers from a real broker: one clear line each, no crash, no hang
     }
     return seen;
   }
-  const accessOf = (seen: Observation[]) => seen.filter((o): o is Extract<Observation, { kind: 'broker.access' }> => o.kind === 'broker.access').map((o) => o.access);
-  const unavailable = (seen: Observation[]) => accessOf(seen).find((a): a is Extract<BrokerAccess, { state: 'unavailable' }> => a.state === 'unavailable');
-  const management = (b: BrokerOptions & { managementUrl: string }) => (o: { emit: (o: Observation) => void; signal: AbortSignal; now: () => number }) =>
+  const accessOf = (seen: StampedObservation[]) => seen.filter((o): o is Extract<StampedObservation, { kind: 'broker.access' }> => o.kind === 'broker.access').map((o) => o.access);
+  const unavailable = (seen: StampedObservation[]) => accessOf(seen).find((a): a is Extract<BrokerAccess, { state: 'unavailable' }> => a.state === 'unavailable');
+  const management = (b: BrokerOptions & { managementUrl: string }) => (o: { emit: (o: StampedObservation) => void; signal: AbortSignal; now: () => Stamp }) =>
     startManagementQueueMonitor({ broker: b, requestTimeoutMs: 2000, ...o });
 
   test('401: wrong management credentials', async () => {
@@ -225,7 +226,7 @@ describe('bad answers from a real broker: one clear line each, no crash, no hang
     await ch.assertQueue('grpc-job-7-60001', { durable: false, arguments: { 'x-expires': 60_000 } });
     await ch.consume('grpc-job-7-60001', () => undefined);
     const seen = await watch(management(broker({ managementUrl: node.managementUrl })), '7-60001', (s) => s.some((o) => o.kind === 'queue.changed'));
-    const first = seen.find((o): o is Extract<Observation, { kind: 'queue.changed' }> => o.kind === 'queue.changed')!.queue;
+    const first = seen.find((o): o is Extract<StampedObservation, { kind: 'queue.changed' }> => o.kind === 'queue.changed')!.queue;
     assert.deepEqual({ consumers: first.consumers, messages: first.messages, consumerDetails: first.consumerDetails }, { consumers: null, messages: null, consumerDetails: null });
   });
 

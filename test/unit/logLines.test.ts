@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLineReader, jobIdPattern, keepReason, lineShapeKey, logLevelOf, splitTimestamp } from '../../src/probe/logs/logLines';
-import { createTimeStamper, wallMsOf, wholeSeconds } from '../../src/probe/logs/podLogStream';
+import { createProbeClock } from '../../src/probe/clock';
+import { lineStamp, loggedBeforeT0, secondAtOrBefore, wallMsOf, wholeSeconds } from '../../src/probe/logs/podLogStream';
 import { backendPodSelector } from '../../src/probe/logs/podSelector';
 
 test('the level a line states first, in plain, uvicorn, klog and JSON logs', () => {
@@ -82,18 +83,27 @@ test('kubelet timestamps: split, parsed to the microsecond, whole seconds for si
   assert.equal(wholeSeconds('2024-05-01T10:00:07.999Z'), '2024-05-01T10:00:07Z');
 });
 
-test('the time stamper keeps order and never puts a line in the future', () => {
-  let t = 1000;
-  const stamp = createTimeStamper(() => t);
-  const wallNow = Date.now();
+test('a line\'s stamp: its kubelet time through the clock\'s wall ↔ monotonic relation at t0, never in the future', () => {
+  let mono = 1000;
+  let wall = Date.parse('2026-12-05T10:00:00.000Z');
+  const clock = createProbeClock(() => mono, () => wall);
+  mono = 5000;
+  wall += 7; // the wall clock and the monotonic one drift apart before t0: t0's relation is the one that counts
+  clock.markT0();
+  const t0Wall = wall;
+  mono = 5400;
+  wall += 400;
   const iso = (ms: number) => new Date(Math.floor(ms)).toISOString().replace('Z', `${String(Math.round((ms % 1) * 1000)).padStart(3, '0')}Z`);
-  const a = stamp(iso(wallNow - 500));
-  const b = stamp(iso(wallNow - 499.9));
-  assert.ok(a < b && b < t, `${a} < ${b} < ${t}`);
-  assert.ok(Math.abs(t - a - 500) < 5, `about 500 ms ago: ${t - a}`);
-  t = 2000;
-  assert.equal(stamp(iso(wallNow + 60_000)), 2000, 'a line from the future (clock skew) counts as now');
-  assert.equal(stamp(null), 2000);
+  const a = lineStamp(clock, iso(t0Wall + 100));
+  const b = lineStamp(clock, iso(t0Wall + 100.25));
+  assert.equal(clock.sinceT0(a), 100);
+  assert.equal(clock.sinceT0(b), 100.25, 'sub-millisecond digits kept, order kept');
+  assert.equal(lineStamp(clock, iso(wall + 60_000)), 5400, 'a line from the future (clock skew) counts as now');
+  assert.equal(lineStamp(clock, null), 5400, 'no timestamp: the arrival');
+  assert.equal(loggedBeforeT0(clock, iso(t0Wall - 0.5)), true);
+  assert.equal(loggedBeforeT0(clock, iso(t0Wall)), false);
+  assert.equal(loggedBeforeT0(clock, null), false, 'without a timestamp a line arriving after t0 counts as the run\'s');
+  assert.equal(secondAtOrBefore(Date.parse('2024-05-01T10:00:07.999Z')), '2024-05-01T10:00:07Z');
 });
 
 test('backend pods by name prefix and/or label selector', () => {

@@ -2,15 +2,16 @@
 // broker answers from the queue itself: consumers and ready messages in real time, unlike the management
 // API's statistics. A missing queue makes the broker close the channel (404), so a fresh channel is opened
 // for the next check. Names come from the patterns without `{suffix}`, plus any name the management
-// monitor found.
+// monitor found (its `queue.changed` observations on the run's stream).
 import { connect, credentials, type Channel, type ChannelModel } from 'amqplib';
+import type { Stamp } from '../clock';
 import type { BrokerOptions } from '../options';
-import type { Observation, QueueObservation } from '../model';
+import type { QueueObservation, StampedObservation } from '../model';
+import type { Monitor, MonitorRun } from '../monitor';
 import { abortableDelay, untilAborted } from '../abortableDelay';
 import { describeError } from '../errors';
 import { oneLine } from '../text';
 import { queueNameMatcher } from './queueNames';
-import type { QueueMonitor } from './managementQueueMonitor';
 
 export const DEFAULT_AMQP_POLL_MS = 25;
 
@@ -21,16 +22,31 @@ export function amqpSource(intervalMs = DEFAULT_AMQP_POLL_MS): string {
 
 export interface AmqpQueueMonitorOptions {
   broker: BrokerOptions & { amqpUrl: string };
-  now: () => number;
-  emit: (o: Observation) => void;
+  now: () => Stamp;
+  emit: (o: StampedObservation) => void;
   signal: AbortSignal;
   connectTimeoutMs: number;
 }
 
-export interface AmqpQueueMonitor extends QueueMonitor {
+export interface AmqpQueueMonitor extends MonitorRun {
   /** A queue name learned elsewhere (the management API found a suffixed queue). */
   addQueueName(name: string): void;
 }
+
+/** The passive-declare check as a source, when an AMQP URL is given; it also checks every queue the management API found. */
+export const amqpQueueMonitor: Monitor = {
+  name: 'broker (AMQP)',
+  start({ options, now, emit, signal, requestTimeoutMs, observations }) {
+    const { amqpUrl } = options.broker;
+    if (!amqpUrl) return null;
+    const monitor = startAmqpQueueMonitor({ broker: { ...options.broker, amqpUrl }, now, emit, signal, connectTimeoutMs: Math.min(requestTimeoutMs, 3_000) });
+    const unsubscribe = observations.on('queue.changed', (o) => {
+      if (o.queue.via !== 'amqp') monitor.addQueueName(o.queue.name);
+    });
+    void monitor.done.finally(unsubscribe);
+    return monitor;
+  },
+};
 
 /** amqplib's URL without user info, the credentials apart, and a label safe to print. */
 export function amqpEndpoint(broker: Pick<BrokerOptions, 'username' | 'password'> & { amqpUrl: string }): {
@@ -84,11 +100,11 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
   const emitAccess = (next: { state: 'watching' } | { state: 'unavailable'; reason: string }) => {
     if (next.state === 'watching') {
       if (access === 'watching') return;
-      opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'watching', source, via: 'amqp' } });
+      opts.emit({ kind: 'broker.access', at: opts.now(), access: { state: 'watching', source, via: 'amqp' } });
     } else {
       if (access === 'unavailable' && lastError === next.reason) return;
       lastError = next.reason;
-      opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'unavailable', reason: next.reason, via: 'amqp' } });
+      opts.emit({ kind: 'broker.access', at: opts.now(), access: { state: 'unavailable', reason: next.reason, via: 'amqp' } });
     }
     access = next.state;
   };
@@ -151,7 +167,7 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
     emitAccess({ state: 'watching' });
     if (!queue) return;
     const key = `${queue.messages}|${queue.consumers}`;
-    if (lastKey.get(name) !== key) opts.emit({ kind: 'queue.changed', atMs: opts.now(), queue });
+    if (lastKey.get(name) !== key) opts.emit({ kind: 'queue.changed', at: opts.now(), queue });
     lastKey.set(name, key);
   }
 
@@ -204,11 +220,13 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
     });
 
   return {
-    setJobId: (id) => provideJobId(id),
+    ready: Promise.resolve(),
+    onT0: () => undefined,
+    onJobId: (id) => provideJobId(id),
     addQueueName: (name) => {
       if (!names.includes(name)) names.push(name);
     },
-    finalCheck: () => (jobId !== null && !signal.aborted ? pollOnce() : Promise.resolve()),
+    finalLook: () => (jobId !== null && !signal.aborted ? pollOnce() : Promise.resolve()),
     done,
   };
 }

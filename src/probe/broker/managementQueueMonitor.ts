@@ -3,8 +3,10 @@
 // (gently, with a server-side name filter); its figures lag by the broker's statistics interval (≈5 s on
 // a default broker), and right after a declare they are absent: unknown, never 0.
 import { request } from 'undici';
+import type { Stamp } from '../clock';
 import type { BrokerOptions } from '../options';
-import type { Observation, QueueConsumer, QueueObservation } from '../model';
+import type { QueueConsumer, QueueObservation, StampedObservation } from '../model';
+import type { Monitor, MonitorRun } from '../monitor';
 import { abortableDelay, untilAborted } from '../abortableDelay';
 import { describeError } from '../errors';
 import { oneLine } from '../text';
@@ -21,20 +23,21 @@ export const MANAGEMENT_SOURCE = managementSource();
 
 export interface QueueMonitorOptions {
   broker: BrokerOptions & { managementUrl: string };
-  now: () => number;
-  emit: (o: Observation) => void;
+  now: () => Stamp;
+  emit: (o: StampedObservation) => void;
   signal: AbortSignal;
   requestTimeoutMs: number;
-  /** Called once the queue's actual name is known (e.g. a suffixed one), so the AMQP check can follow it. */
-  onQueueName?: (name: string) => void;
 }
 
-export interface QueueMonitor {
-  setJobId(jobId: string): void;
-  /** One last look before the run stops (the consumer may have become visible since the last poll). */
-  finalCheck(): Promise<void>;
-  readonly done: Promise<void>;
-}
+/** The management API as a source, when a management URL is given. Its final look reads the queue once more. */
+export const managementQueueMonitor: Monitor = {
+  name: 'broker (management API)',
+  start({ options, now, emit, signal, requestTimeoutMs }) {
+    const { managementUrl } = options.broker;
+    if (!managementUrl) return null;
+    return startManagementQueueMonitor({ broker: { ...options.broker, managementUrl }, now, emit, signal, requestTimeoutMs });
+  },
+};
 
 /** The URL without user info (safe to show) and the basic-auth header built from it or the options. */
 export function managementEndpoint(broker: BrokerOptions & { managementUrl: string }): { base: string; authorization: string | null } {
@@ -97,7 +100,7 @@ function serverReason(text: string): string {
   }
 }
 
-export function startManagementQueueMonitor(opts: QueueMonitorOptions): QueueMonitor {
+export function startManagementQueueMonitor(opts: QueueMonitorOptions): MonitorRun {
   const { broker, signal } = opts;
   const { base, authorization } = managementEndpoint(broker);
   const source = managementSource(broker.managementStatsLagMs);
@@ -177,7 +180,6 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): QueueMon
         markWatching();
         if (!row) return;
         name = row.name as string;
-        opts.onQueueName?.(name);
       }
       const detail = await getJson(`/api/queues/${vhostPath}/${encodeURIComponent(name)}`, `queue ${name}`);
       markWatching();
@@ -199,13 +201,13 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): QueueMon
         consumerDetails: count(q.consumers) === null ? null : consumersFrom(q.consumer_details),
       };
       const key = JSON.stringify([queue.name, queue.messages, queue.consumers, queue.consumerDetails?.map((c) => c.tag) ?? null]);
-      if (key !== last) opts.emit({ kind: 'queue.changed', atMs: opts.now(), queue });
+      if (key !== last) opts.emit({ kind: 'queue.changed', at: opts.now(), queue });
       last = key;
     } catch (e) {
       if (signal.aborted) return;
       const reason = `cannot read queues from ${base}: ${e instanceof ManagementApiError ? e.message : describeError(e)}`;
       if (access !== 'unavailable' || reason !== lastError) {
-        opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'unavailable', reason, via: 'management' } });
+        opts.emit({ kind: 'broker.access', at: opts.now(), access: { state: 'unavailable', reason, via: 'management' } });
       }
       access = 'unavailable';
       lastError = reason;
@@ -213,7 +215,7 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): QueueMon
   }
 
   function markWatching() {
-    if (access !== 'watching') opts.emit({ kind: 'broker.access', atMs: opts.now(), access: { state: 'watching', source, via: 'management' } });
+    if (access !== 'watching') opts.emit({ kind: 'broker.access', at: opts.now(), access: { state: 'watching', source, via: 'management' } });
     access = 'watching';
   }
 
@@ -230,8 +232,10 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): QueueMon
   }
 
   return {
-    setJobId: (id) => provideJobId(id),
-    finalCheck: () => (jobId !== null && !signal.aborted ? pollOnce() : Promise.resolve()),
+    ready: Promise.resolve(),
+    onT0: () => undefined,
+    onJobId: (id) => provideJobId(id),
+    finalLook: () => (jobId !== null && !signal.aborted ? pollOnce() : Promise.resolve()),
     done: loop().catch(() => undefined),
   };
 }

@@ -1,8 +1,11 @@
 // Watches pods, Jobs and events of the namespace from before t0, and emits observations for the
 // ones that belong to the job. The job id is only known once /configure answers, and the backend may
 // create the Job before it answers, so everything seen earlier is buffered and filtered afterwards.
+// Every pod change in the namespace also goes out as `pod.seen` (for other monitors, not the report).
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterAccess, Observation, PodSnapshot } from '../model';
+import type { Stamp } from '../clock';
+import type { ClusterAccess, PodSnapshot, StampedObservation } from '../model';
+import type { Monitor, MonitorRun } from '../monitor';
 import type { MatchRules } from '../options';
 import { jobNamesFor, matchPod } from '../matching';
 import type { KubeAccessError } from './kubeHttp';
@@ -15,29 +18,47 @@ export interface ClusterMonitorOptions {
   context: string | null;
   namespace: string;
   match: MatchRules;
-  now: () => number;
-  emit: (obs: Observation) => void;
+  now: () => Stamp;
+  emit: (obs: StampedObservation) => void;
   signal: AbortSignal;
   syncTimeoutMs: number;
-  /** Every pod change in the namespace, the job's or not (the backend-log monitor picks its pods here). */
-  onAnyPod?: (pod: PodSnapshot) => void;
 }
 
-export interface ClusterMonitor {
-  /** Settles when every kind is listed and watched, when access fails, or after the sync timeout. */
-  readonly ready: Promise<void>;
-  /** Settles when all watches have stopped (after the signal aborts). */
-  readonly done: Promise<void>;
-  setJobId(jobId: string): void;
-}
+/**
+ * The cluster as a source: watches when a kubeconfig was found; otherwise one observation saying why
+ * the cluster cannot be observed. Ready when every kind is listed and watched, when access fails, or
+ * after the sync timeout.
+ */
+export const clusterMonitor: Monitor = {
+  name: 'cluster',
+  start(deps) {
+    const { kube } = deps;
+    if (!kube?.found) {
+      const reason = kube ? kube.reason : 'Kubernetes observation is turned off';
+      deps.emit({ kind: 'cluster.access', at: deps.now(), access: { state: 'unavailable', reason, code: kube ? 'NO_KUBECONFIG' : 'DISABLED' } });
+      return null;
+    }
+    return startClusterMonitor({
+      kc: kube.kc,
+      server: kube.server,
+      context: kube.context,
+      namespace: kube.namespace,
+      match: deps.options.match,
+      now: deps.now,
+      emit: deps.emit,
+      signal: deps.signal,
+      syncTimeoutMs: deps.options.kube.syncTimeoutMs,
+    });
+  },
+};
 
 type Kind = 'pods' | 'jobs' | 'events';
 interface Pending {
-  obs: Observation;
+  obs: StampedObservation;
   relevant: (jobId: string) => boolean;
 }
 
-export function startClusterMonitor(opts: ClusterMonitorOptions): ClusterMonitor {
+export function startClusterMonitor(opts: ClusterMonitorOptions): MonitorRun {
   const { namespace, match, now, emit } = opts;
   let jobId: string | null = null;
   const pending: Pending[] = [];
@@ -53,7 +74,7 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): ClusterMonitor
   void ready.then(() => clearTimeout(syncTimer));
   opts.signal.addEventListener('abort', () => settleReady(), { once: true });
 
-  function offer(obs: Observation, relevant: (id: string) => boolean) {
+  function offer(obs: StampedObservation, relevant: (id: string) => boolean) {
     if (jobId === null) pending.push({ obs, relevant });
     else if (relevant(jobId)) emit(obs);
   }
@@ -70,13 +91,14 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): ClusterMonitor
     if (podsByUid.get(snapshot.uid)?.json === json) return;
     if (deleted) podsByUid.delete(snapshot.uid);
     else podsByUid.set(snapshot.uid, { json, snapshot });
-    opts.onAnyPod?.(snapshot);
-    offer({ kind: 'pod.changed', atMs: now(), pod: snapshot }, isJobPod(snapshot));
+    const at = now();
+    emit({ kind: 'pod.seen', at, pod: snapshot });
+    offer({ kind: 'pod.changed', at, pod: snapshot }, isJobPod(snapshot));
   }
 
   function jobChanged(raw: RawObject) {
     const job = jobSnapshot(raw);
-    offer({ kind: 'job.changed', atMs: now(), job }, (id) => {
+    offer({ kind: 'job.changed', at: now(), job }, (id) => {
       const names = jobNamesFor(id, match);
       return job.name === names.primary || names.related.includes(job.name);
     });
@@ -87,7 +109,7 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): ClusterMonitor
     const key = `${event.uid ?? `${event.object}/${event.reason}`}#${event.count}#${event.message}`;
     if (eventsSeen.has(key)) return;
     eventsSeen.add(key);
-    offer({ kind: 'event.seen', atMs: now(), event }, (id) => {
+    offer({ kind: 'event.seen', at: now(), event }, (id) => {
       if (involvedKind === 'Job') {
         const names = jobNamesFor(id, match);
         return involvedName === names.primary || names.related.includes(involvedName);
@@ -116,7 +138,7 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): ClusterMonitor
     if (next.state === 'unavailable' && access === 'unavailable' && next.reason === lastUnavailable) return;
     access = next.state;
     lastUnavailable = next.state === 'unavailable' ? next.reason : '';
-    emit({ kind: 'cluster.access', atMs: now(), access: next });
+    emit({ kind: 'cluster.access', at: now(), access: next });
   }
 
   function handlersFor(kind: Kind, onList: (items: RawObject[]) => void, onChange: (type: WatchChange, obj: RawObject) => void) {
@@ -164,9 +186,11 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): ClusterMonitor
   return {
     ready,
     done,
-    setJobId(id: string) {
+    onT0: () => undefined,
+    onJobId(id: string) {
       jobId = id;
       for (const p of pending.splice(0)) if (p.relevant(id)) emit(p.obs);
     },
+    finalLook: () => Promise.resolve(),
   };
 }

@@ -21,8 +21,8 @@ export class KubeAccessError extends Error {
 
 export interface KubeRequestOptions {
   signal: AbortSignal;
-  /** Time allowed until the response headers arrive. */
-  timeoutMs: number;
+  /** Time allowed until the response headers arrive; null = no limit (a stream that answers with its first data). */
+  timeoutMs: number | null;
   /** Default `application/json`; pod logs are text. */
   accept?: string;
 }
@@ -77,7 +77,8 @@ export async function kubeGet(kc: KubeConfig, pathAndQuery: string, opts: KubeRe
       signal: opts.signal,
       headers: { ...(base.headers ?? {}), Accept: opts.accept ?? 'application/json' },
     });
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error('no response in time'), { code: 'ETIMEDOUT' })), opts.timeoutMs);
+    const timer =
+      opts.timeoutMs === null ? undefined : setTimeout(() => req.destroy(Object.assign(new Error('no response in time'), { code: 'ETIMEDOUT' })), opts.timeoutMs);
     req.on('response', (res) => {
       clearTimeout(timer);
       if (res.statusCode === 200) return resolve(res);

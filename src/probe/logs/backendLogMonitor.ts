@@ -1,39 +1,45 @@
-// Follows the backend's pods' logs from t0 and keeps what matters to the job: lines naming the job id,
-// lines at ERROR/WARN level, tracebacks. The job id arrives with the configure answer, but the backend
-// logs about the job before it answers, so lines are held until the id is known and sorted then.
+// Follows the backend's pods' logs and keeps what was logged from t0 on that matters to the job: lines
+// naming the job id, lines at ERROR/WARN level, tracebacks. The job id arrives with the configure answer,
+// but the backend logs about the job before it answers, so lines are held until the id is known.
+// The backend's pods come from the run's stream (`pod.seen`). Follows never gate t0: a real API server
+// answers a follow only with its first line, so every follow asks for what it may have missed
+// (`sinceTime`, whole seconds) with the kubelet's timestamps, and drops the lines logged before t0.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { LogLineData, Observation, PodSnapshot } from '../model';
+import type { ProbeClock, Stamp } from '../clock';
+import type { LogLineData, PodSnapshot, StampedObservation } from '../model';
+import type { Monitor, MonitorRun, ObservationStream } from '../monitor';
 import type { LogOptions } from '../options';
 import { abortableDelay } from '../abortableDelay';
 import { KubeAccessError } from '../kube/kubeHttp';
 import { describeError } from '../errors';
 import { createLineReader, jobIdPattern, keepReason, type LineShape } from './logLines';
-import { createTimeStamper, readPodLog, wholeSeconds, type RawLogLine } from './podLogStream';
+import { lineStamp, loggedBeforeT0, readPodLog, secondAtOrBefore, wholeSeconds, type RawLogLine } from './podLogStream';
 import { backendPodSelector } from './podSelector';
 
 export interface BackendLogMonitorOptions {
   kc: KubeConfig;
   namespace: string;
   logs: LogOptions;
-  now: () => number;
-  emit: (o: Observation) => void;
+  clock: ProbeClock;
+  emit: (o: StampedObservation) => void;
   signal: AbortSignal;
+  /** Where the namespace's pods are announced (`pod.seen`). */
+  observations: ObservationStream;
   requestTimeoutMs: number;
 }
 
-export interface BackendLogMonitor {
-  /** Every pod the cluster monitor sees (backend pods are picked out here). */
-  onPod(pod: PodSnapshot): void;
-  setJobId(jobId: string): void;
-  /** Settles once every backend pod known so far is being followed (or failed), so nothing after t0 is missed. */
-  following(): Promise<void>;
-  /** The probe's t0 happened: pods found from now on are read from their t0 on. */
-  markT0(): void;
-  readonly done: Promise<void>;
-}
+/** The backend's logs as a source, when the cluster can be read and a selector picks the backend. */
+export const backendLogMonitor: Monitor = {
+  name: 'backend logs',
+  start({ kube, logs, clock, emit, signal, observations, requestTimeoutMs }) {
+    const selectsSomething = !!(logs.backend.podNamePrefix || logs.backend.labelSelector?.trim());
+    if (!kube?.found || !logs.backend.enabled || !selectsSomething) return null;
+    return startBackendLogMonitor({ kc: kube.kc, namespace: kube.namespace, logs, clock, emit, signal, observations, requestTimeoutMs });
+  },
+};
 
 interface Pending {
-  stamp: number;
+  stamp: Stamp;
   raw: RawLogLine;
   pod: string;
   container: string;
@@ -44,18 +50,17 @@ interface Pending {
 const EMIT_FACTOR = 5;
 const MAX_PENDING = 2_000;
 
-export function startBackendLogMonitor(opts: BackendLogMonitorOptions): BackendLogMonitor {
-  const { signal, logs } = opts;
+export function startBackendLogMonitor(opts: BackendLogMonitorOptions): MonitorRun {
+  const { signal, logs, clock } = opts;
+  const now = () => clock.now();
   const selector = backendPodSelector(logs.backend);
-  const stampOf = createTimeStamper(opts.now);
-  const streams = new Map<string, { controller: AbortController; opened: Promise<void>; done: Promise<void> }>();
+  const streams = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const pods = new Set<string>();
   let jobPattern: RegExp | null = null;
   let jobIdKnown = false;
   const pending: Pending[] = [];
   let emitted = 0;
   let omitted = 0;
-  let t0Wall: string | null = null;
   let lastError = '';
   let announced = '';
 
@@ -78,22 +83,23 @@ export function startBackendLogMonitor(opts: BackendLogMonitorOptions): BackendL
       mentionsJob,
       text: p.raw.text,
     };
-    opts.emit({ kind: 'log.line', atMs: p.stamp, source: 'backend', line });
+    opts.emit({ kind: 'log.line', at: p.stamp, source: 'backend', line });
   }
 
+  /** The pods whose logs are asked for (a quiet one answers nothing: it is followed all the same). */
   function announce() {
     const list = [...pods].sort();
     const key = list.join(',');
     if (key === announced) return;
     announced = key;
-    opts.emit({ kind: 'log.access', atMs: opts.now(), source: 'backend', access: { state: 'following', target: selector.text, pods: list } });
+    opts.emit({ kind: 'log.access', at: now(), source: 'backend', access: { state: 'following', target: selector.text, pods: list } });
   }
 
   function failed(e: unknown) {
     const reason = `cannot read the backend's logs: ${e instanceof KubeAccessError ? e.message : describeError(e)}`;
     if (reason === lastError) return;
     lastError = reason;
-    opts.emit({ kind: 'log.access', atMs: opts.now(), source: 'backend', access: { state: 'unavailable', target: selector.text, reason } });
+    opts.emit({ kind: 'log.access', at: now(), source: 'backend', access: { state: 'unavailable', target: selector.text, reason } });
   }
 
   function follow(pod: string, container: string) {
@@ -101,8 +107,6 @@ export function startBackendLogMonitor(opts: BackendLogMonitorOptions): BackendL
     if (streams.has(key)) return;
     const controller = new AbortController();
     const streamSignal = AbortSignal.any([signal, controller.signal]);
-    let markOpened!: () => void;
-    const opened = new Promise<void>((resolve) => (markOpened = resolve));
     const read = createLineReader();
     // A reconnect asks from the last line's second (the API's precision): skip what was read already.
     const recent = new RecentLines();
@@ -110,46 +114,39 @@ export function startBackendLogMonitor(opts: BackendLogMonitorOptions): BackendL
     const onLine = (raw: RawLogLine) => {
       if (!recent.isNew(raw)) return;
       lastTime = raw.time ?? lastTime;
-      const p: Pending = { stamp: stampOf(raw.time), raw, pod, container, shape: read(raw.text) };
+      const shape = read(raw.text);
+      // Asked from a whole second (or connected before t0): what was logged before t0 is not the run's.
+      if (loggedBeforeT0(clock, raw.time)) return;
+      const p: Pending = { stamp: lineStamp(clock, raw.time), raw, pod, container, shape };
       if (jobIdKnown) emitLine(p);
       else if (pending.length < MAX_PENDING) pending.push(p);
       else omitted += 1;
     };
+    pods.add(pod);
+    announce();
     const done = (async () => {
-      let first = true;
       let backoff = 500;
       while (!streamSignal.aborted) {
-        // Pods known before t0: only what they log from now on. Later pods or reconnects: from t0 / the last line.
-        const since = lastTime ?? (first && t0Wall === null ? null : t0Wall);
+        // From the last line read, else from t0 (or from now, before t0): never miss a line of the run.
+        const since = lastTime !== null ? wholeSeconds(lastTime) : secondAtOrBefore(clock.t0Wall ?? Date.now());
         try {
           await readPodLog(
             opts.kc,
             opts.namespace,
             pod,
-            { container, follow: true, ...(since === null ? { tailLines: 0 } : { sinceTime: wholeSeconds(since) }) },
-            {
-              onOpen: () => {
-                backoff = 500;
-                pods.add(pod);
-                markOpened();
-                announce();
-              },
-              onLine,
-            },
+            { container, follow: true, sinceTime: since },
+            { onOpen: () => (backoff = 500), onLine },
             { signal: streamSignal, timeoutMs: opts.requestTimeoutMs },
           );
         } catch (e) {
           if (streamSignal.aborted) break;
           failed(e);
         }
-        first = false;
-        markOpened();
         await abortableDelay(backoff, streamSignal).catch(() => undefined);
         backoff = Math.min(backoff * 2, 5_000);
       }
-      markOpened();
     })();
-    streams.set(key, { controller, opened, done });
+    streams.set(key, { controller, done });
   }
 
   function stopFollowing(pod: string) {
@@ -158,47 +155,53 @@ export function startBackendLogMonitor(opts: BackendLogMonitorOptions): BackendL
     }
   }
 
+  function onPod(pod: PodSnapshot) {
+    if (signal.aborted || !selector.matches(pod)) return;
+    if (pod.deleted) return stopFollowing(pod.name);
+    if (pod.phase !== 'Running') return;
+    const containers = pod.containers.filter((c) => !c.name.startsWith('init:')).map((c) => c.name);
+    for (const container of containers) {
+      if (logs.backend.container && container !== logs.backend.container) continue;
+      follow(pod.name, container);
+    }
+  }
+
+  const unsubscribe = opts.observations.on('pod.seen', (o) => onPod(o.pod));
+
   const finished = new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
     signal.addEventListener('abort', () => resolve(), { once: true });
   });
 
   const done = finished.then(async () => {
+    unsubscribe();
     await Promise.all([...streams.values()].map((s) => s.done));
     // The configure answer never came: what was held back can only be kept for its level.
     if (!jobIdKnown) for (const p of pending.splice(0)) emitLine(p);
     if (omitted > 0) {
-      opts.emit({ kind: 'log.access', atMs: opts.now(), source: 'backend', access: { state: 'stopped', target: selector.text, omitted } });
+      opts.emit({ kind: 'log.access', at: now(), source: 'backend', access: { state: 'stopped', target: selector.text, omitted } });
     }
   });
 
   return {
-    onPod(pod) {
-      if (signal.aborted || !selector.matches(pod)) return;
-      if (pod.deleted) return stopFollowing(pod.name);
-      if (pod.phase !== 'Running') return;
-      const containers = pod.containers.filter((c) => !c.name.startsWith('init:')).map((c) => c.name);
-      for (const container of containers) {
-        if (logs.backend.container && container !== logs.backend.container) continue;
-        follow(pod.name, container);
-      }
-    },
-    setJobId(jobId) {
-      jobPattern = jobIdPattern(jobId);
-      jobIdKnown = true;
-      for (const p of pending.splice(0)) emitLine(p);
-    },
-    following: () => Promise.all([...streams.values()].map((s) => s.opened)).then(() => undefined),
-    markT0() {
-      t0Wall = new Date().toISOString();
+    // Never gates t0: every follow asks for what it missed.
+    ready: Promise.resolve(),
+    onT0() {
       // A selector that picks nothing is worth one line: otherwise the report could not tell it from "no errors".
       if (streams.size === 0 && !signal.aborted) {
         const reason = `no running pod in namespace ${opts.namespace} matches ${selector.text}`;
         lastError = reason;
-        opts.emit({ kind: 'log.access', atMs: opts.now(), source: 'backend', access: { state: 'unavailable', target: selector.text, reason } });
+        opts.emit({ kind: 'log.access', at: now(), source: 'backend', access: { state: 'unavailable', target: selector.text, reason } });
       }
     },
+    onJobId(jobId) {
+      jobPattern = jobIdPattern(jobId);
+      jobIdKnown = true;
+      for (const p of pending.splice(0)) emitLine(p);
+    },
+    finalLook: () => Promise.resolve(),
     done,
+    trailMs: logs.graceMs,
   };
 }
 

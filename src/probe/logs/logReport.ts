@@ -75,7 +75,7 @@ export function analyseLogs(ordered: readonly Observation[], maxLines = DEFAULT_
         instance: t.instance,
         endedMs: before?.endedMs ?? o.atMs,
         via: t.via,
-        lines: t.lines.map((l) => ({ ...l, repeats: 0 })),
+        lines: t.lines.map(({ beforeMs, ...l }) => ({ ...l, atMs: Math.round((o.atMs - beforeMs) * 1000) / 1000, repeats: 0 })),
       });
     }
   }

@@ -1,38 +1,46 @@
 // Follows the job's primary pod's containers from the moment each instance starts, and keeps its startup
 // lines, errors, tracebacks and lines naming the job. When an instance ends its last lines are kept; after
 // a restart the previous instance is read again with `previous=true` (what `kubectl logs --previous`
-// shows), which also covers lines the live stream missed.
+// shows), which also covers lines the live stream missed. The job's pods come from the run's stream
+// (`pod.changed`, which carries only the job's pods once its id is known).
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ContainerStateSummary, LogLineData, LogTail, Observation, PodSnapshot } from '../model';
+import type { ProbeClock, Stamp } from '../clock';
+import type { ContainerStateSummary, LogLineData, LogTail, PodSnapshot, StampedObservation } from '../model';
+import type { Monitor, MonitorRun, ObservationStream } from '../monitor';
 import type { LogOptions, MatchRules } from '../options';
 import { abortableDelay } from '../abortableDelay';
 import { describeError } from '../errors';
 import { KubeAccessError } from '../kube/kubeHttp';
 import { matchPod } from '../matching';
 import { createLineReader, jobIdPattern, keepReason } from './logLines';
-import { createTimeStamper, readPodLog, wholeSeconds, type RawLogLine } from './podLogStream';
+import { lineStamp, readPodLog, wholeSeconds, type RawLogLine } from './podLogStream';
 
 export interface PodLogMonitorOptions {
   kc: KubeConfig;
   namespace: string;
   logs: LogOptions;
   match: MatchRules;
-  now: () => number;
-  emit: (o: Observation) => void;
+  clock: ProbeClock;
+  emit: (o: StampedObservation) => void;
   signal: AbortSignal;
+  /** Where the job's pods are announced (`pod.changed`). */
+  observations: ObservationStream;
   requestTimeoutMs: number;
 }
 
-export interface PodLogMonitor {
-  setJobId(jobId: string): void;
-  /** The job's pods as the timeline receives them; the first primary one is followed. */
-  onPod(pod: PodSnapshot): void;
-  /** Before the run stops: the last lines of a container that has stopped and were not kept yet. */
-  finalCheck(): Promise<void>;
-  readonly done: Promise<void>;
-}
+/**
+ * The job pod's logs as a source, when the cluster can be read. Its final look reads the last lines of
+ * a container that has stopped and were not kept yet.
+ */
+export const podLogMonitor: Monitor = {
+  name: 'job pod logs',
+  start({ kube, logs, options, clock, emit, signal, observations, requestTimeoutMs }) {
+    if (!kube?.found || !logs.pod.enabled) return null;
+    return startPodLogMonitor({ kc: kube.kc, namespace: kube.namespace, logs, match: options.match, clock, emit, signal, observations, requestTimeoutMs });
+  },
+};
 
-type TailLine = LogLineData & { atMs: number };
+type TailLine = LogLineData & { at: Stamp };
 
 interface Instance {
   number: number;
@@ -56,9 +64,9 @@ interface Track {
 
 const EMIT_FACTOR = 5;
 
-export function startPodLogMonitor(opts: PodLogMonitorOptions): PodLogMonitor {
-  const { signal, logs } = opts;
-  const stampOf = createTimeStamper(opts.now);
+export function startPodLogMonitor(opts: PodLogMonitorOptions): MonitorRun {
+  const { signal, logs, clock } = opts;
+  const now = () => clock.now();
   let jobId: string | null = null;
   let jobPattern: RegExp | null = null;
   let primary: { uid: string; name: string } | null = null;
@@ -81,12 +89,12 @@ export function startPodLogMonitor(opts: PodLogMonitorOptions): PodLogMonitor {
     const reason = `cannot read ${what}: ${e instanceof KubeAccessError ? e.message : describeError(e)}`;
     if (reason === lastError) return;
     lastError = reason;
-    opts.emit({ kind: 'log.access', atMs: opts.now(), source: 'pod', access: { state: 'unavailable', target: target(), reason } });
+    opts.emit({ kind: 'log.access', at: now(), source: 'pod', access: { state: 'unavailable', target: target(), reason } });
   }
 
   function lineOf(raw: RawLogLine, container: string, instance: number, shape: { level: LogLineData['level'] }, reason: LogLineData['reason']): TailLine {
     return {
-      atMs: stampOf(raw.time),
+      at: lineStamp(clock, raw.time),
       time: raw.time,
       pod: primary!.name,
       container,
@@ -102,11 +110,12 @@ export function startPodLogMonitor(opts: PodLogMonitorOptions): PodLogMonitor {
     const key = `${instance}:${via}`;
     if (t.tails.has(key) || lines.length === 0) return;
     t.tails.add(key);
+    const at = now();
     opts.emit({
       kind: 'log.tail',
-      atMs: opts.now(),
+      at,
       source: 'pod',
-      tail: { pod: primary!.name, container: t.container, instance, via, lines: lines.map((l) => ({ ...l, reason: 'last-lines' })) },
+      tail: { pod: primary!.name, container: t.container, instance, via, lines: lines.map(({ at: lineAt, ...l }) => ({ ...l, beforeMs: at - lineAt, reason: 'last-lines' })) },
     });
   }
 
@@ -143,8 +152,8 @@ export function startPodLogMonitor(opts: PodLogMonitorOptions): PodLogMonitor {
         return;
       }
       emitted += 1;
-      const { atMs, ...data } = line;
-      opts.emit({ kind: 'log.line', atMs, source: 'pod', line: { ...data, reason } });
+      const { at, ...data } = line;
+      opts.emit({ kind: 'log.line', at, source: 'pod', line: { ...data, reason } });
     };
     track(
       (async () => {
@@ -160,7 +169,7 @@ export function startPodLogMonitor(opts: PodLogMonitorOptions): PodLogMonitor {
                 onOpen: () => {
                   if (!announced) {
                     announced = true;
-                    opts.emit({ kind: 'log.access', atMs: opts.now(), source: 'pod', access: { state: 'following', target: target(), pods: [primary!.name] } });
+                    opts.emit({ kind: 'log.access', at: now(), source: 'pod', access: { state: 'following', target: target(), pods: [primary!.name] } });
                   }
                 },
                 onLine,
@@ -229,26 +238,38 @@ export function startPodLogMonitor(opts: PodLogMonitorOptions): PodLogMonitor {
     if (t.current) maybeTailFromFollow(t, t.current);
   }
 
+  /** The job's pods seen before its id reached this monitor (the cluster monitor may announce them first). */
+  const early: PodSnapshot[] = [];
+
+  function onPod(pod: PodSnapshot) {
+    if (signal.aborted) return;
+    if (jobId === null) {
+      early.push(pod);
+      return;
+    }
+    if (primary === null) {
+      if (pod.deleted || matchPod(pod, jobId, opts.match)?.role !== 'primary') return;
+      primary = { uid: pod.uid, name: pod.name };
+    }
+    if (pod.uid !== primary.uid) return;
+    if (pod.deleted) {
+      podStopped.abort(new Error('pod deleted'));
+      return;
+    }
+    for (const c of pod.containers) onContainer(c);
+  }
+
+  const unsubscribe = opts.observations.on('pod.changed', (o) => onPod(o.pod));
+
   return {
-    setJobId(id) {
+    ready: Promise.resolve(),
+    onT0: () => undefined,
+    onJobId(id) {
       jobId = id;
       jobPattern = jobIdPattern(id);
+      for (const pod of early.splice(0)) onPod(pod);
     },
-    onPod(pod) {
-      if (signal.aborted || jobId === null) return;
-      if (primary === null) {
-        if (pod.deleted || matchPod(pod, jobId, opts.match)?.role !== 'primary') return;
-        primary = { uid: pod.uid, name: pod.name };
-      }
-      if (pod.uid !== primary.uid) return;
-      if (pod.deleted) {
-        podStopped.abort(new Error('pod deleted'));
-        return;
-      }
-      for (const c of pod.containers) onContainer(c);
-    },
-    async finalCheck() {
-      if (signal.aborted || primary === null) return;
+    async finalLook() {      if (signal.aborted || primary === null) return;
       const reads: Promise<void>[] = [];
       for (const t of tracks.values()) {
         const stopped = t.latest.state !== 'running' && (t.latest.state === 'terminated' || t.latest.lastTerminated !== null);
@@ -268,10 +289,12 @@ export function startPodLogMonitor(opts: PodLogMonitorOptions): PodLogMonitor {
       if (signal.aborted) return resolve();
       signal.addEventListener('abort', () => resolve(), { once: true });
     }).then(async () => {
+      unsubscribe();
       while (work.size > 0) await Promise.all([...work]);
       if (omitted > 0) {
-        opts.emit({ kind: 'log.access', atMs: opts.now(), source: 'pod', access: { state: 'stopped', target: target(), omitted } });
+        opts.emit({ kind: 'log.access', at: now(), source: 'pod', access: { state: 'stopped', target: target(), omitted } });
       }
     }),
+    trailMs: logs.graceMs,
   };
 }

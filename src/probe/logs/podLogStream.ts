@@ -1,7 +1,10 @@
 // Reading one container's log from the Kubernetes API (`GET …/pods/NAME/log`), as a stream of lines
 // with the kubelet's timestamps. Following ends when the container stops or the server closes the stream.
+// A real API server sends a follow's response headers only with the first log line, so a follow that has
+// not answered is a quiet log, not a failure: follows have no deadline for their headers.
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { ProbeClock, Stamp } from '../clock';
 import { kubeGet } from '../kube/kubeHttp';
 import { oneLine } from '../text';
 import { splitTimestamp } from './logLines';
@@ -30,8 +33,10 @@ export function podLogPath(namespace: string, pod: string, q: PodLogQuery): stri
 }
 
 /**
- * Reads the log; `onOpen` runs once the server accepted (200), `onLine` for every line. Resolves when the
- * stream ends; rejects with KubeAccessError for a refusal, or the signal's reason when aborted.
+ * Reads the log; `onOpen` runs once the server accepted (200; for a follow, with its first line),
+ * `onLine` for every line. Resolves when the stream ends; rejects with KubeAccessError for a refusal, or
+ * the signal's reason when aborted. `timeoutMs` bounds the wait for the answer of a plain read; a follow
+ * waits as long as the log stays quiet.
  */
 export async function readPodLog(
   kc: KubeConfig,
@@ -41,7 +46,8 @@ export async function readPodLog(
   handlers: { onOpen?: () => void; onLine: (line: RawLogLine) => void },
   opts: { signal: AbortSignal; timeoutMs: number },
 ): Promise<void> {
-  const res = await kubeGet(kc, podLogPath(namespace, pod, query), { signal: opts.signal, timeoutMs: opts.timeoutMs, accept: '*/*' });
+  const timeoutMs = query.follow ? null : opts.timeoutMs;
+  const res = await kubeGet(kc, podLogPath(namespace, pod, query), { signal: opts.signal, timeoutMs, accept: '*/*' });
   handlers.onOpen?.();
   const lines = createInterface({ input: res, crlfDelay: Infinity });
   try {
@@ -63,17 +69,28 @@ export function wallMsOf(time: string): number {
 }
 
 /**
- * Turns kubelet timestamps into stamps of the probe's clock with one fixed offset between the wall
- * clock and the probe's clock (taken when the monitor starts), so lines keep their order; a time in the
- * future (clock skew) counts as now.
+ * The stamp of a log line: its kubelet timestamp through the clock's wall ↔ monotonic relation (taken at
+ * t0), so lines keep their order and the time they were written; the arrival time when it has none. A
+ * time in the future (clock skew) counts as now.
  */
-export function createTimeStamper(now: () => number): (time: string | null) => number {
-  const offset = Date.now() - now();
-  return (time) => {
-    const stamp = now();
-    const wall = time === null ? Number.NaN : wallMsOf(time);
-    return Number.isFinite(wall) ? Math.min(stamp, wall - offset) : stamp;
-  };
+export function lineStamp(clock: ProbeClock, time: string | null): Stamp {
+  const arrival = clock.now();
+  const wall = time === null ? Number.NaN : wallMsOf(time);
+  if (!Number.isFinite(wall)) return arrival;
+  const stamp = clock.stampOfWall(wall);
+  return stamp < arrival ? stamp : arrival;
+}
+
+/** Whether a line was logged before t0 by its kubelet timestamp (a line without one: by its arrival). */
+export function loggedBeforeT0(clock: ProbeClock, time: string | null): boolean {
+  if (clock.t0Wall === null) return true;
+  const wall = time === null ? Number.NaN : wallMsOf(time);
+  return Number.isFinite(wall) && wall < clock.t0Wall;
+}
+
+/** RFC 3339 of the whole second at or before an epoch ms (the API's sinceTime has second precision). */
+export function secondAtOrBefore(epochMs: number): string {
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 /** `2024-05-01T10:00:00.123456789Z` → `2024-05-01T10:00:00Z` (the API's sinceTime has second precision). */

@@ -41,7 +41,10 @@ export class KubeApiServer {
     watch: zeroPerKind(),
     log: { read: 0, follow: 0, previous: 0 },
   };
+  /** Every request as it arrived (performance.now()), for tests that measure what a client did when. */
+  readonly requests: { at: number; method: string; url: string }[] = [];
   private readonly streams = new OpenStreams();
+  private logHold: Promise<void> | null = null;
   private readonly sockets = new Set<Socket>();
   private readonly startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   private server?: Server;
@@ -99,6 +102,20 @@ export class KubeApiServer {
     return watches.length;
   }
 
+  /**
+   * Holds every pod log request (as a slow kubelet would) until the returned function is called, so
+   * tests can make a log follow connect late. Requests whose client left meanwhile are dropped.
+   */
+  holdLogRequests(): () => void {
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    this.logHold = hold;
+    return () => {
+      if (this.logHold === hold) this.logHold = null;
+      release();
+    };
+  }
+
   /** Number of watch streams currently open (tests use it to wait until a client is watching). */
   get openWatches(): number {
     return this.streams.count('watch');
@@ -144,6 +161,18 @@ export class KubeApiServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.requests.push({ at: performance.now(), method: req.method ?? 'GET', url: req.url ?? '/' });
+    const hold = this.logHold;
+    if (hold && /^[^?]*\/log(?:\?|$)/.test(req.url ?? '')) {
+      void hold.then(() => {
+        if (!req.socket.destroyed && !res.destroyed) this.serve(req, res);
+      });
+      return;
+    }
+    this.serve(req, res);
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse): void {
     try {
       this.route(req, res);
     } catch (error) {

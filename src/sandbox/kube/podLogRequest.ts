@@ -3,7 +3,8 @@
 // refusals are reproduced (`previous terminated container … not found`, `… is waiting to start: …`),
 // `timestamps=true` prefixes each line with its RFC 3339 time, `sinceTime`/`sinceSeconds` skip older
 // lines, and `follow=true` streams new lines until the container exits or restarts, the pod is deleted
-// or the client leaves (a container that has already exited: its log, then the end).
+// or the client leaves (a container that has already exited: its log, then the end). Like the kubelet,
+// a follow sends its response headers with its first line: a quiet container's follow answers nothing.
 import type { ServerResponse } from 'node:http';
 import { boolParam, intParam } from './apiRequest';
 import { badRequest, objectNotFound } from './apiStatus';
@@ -57,7 +58,7 @@ export function servePodLog(res: ServerResponse, request: PodLogRequest, deps: P
     res.end(lines.map(format).join(''));
     return;
   }
-  res.flushHeaders();
+  // No flushHeaders(): the status line and headers leave with the first write, as the kubelet's do.
   if (lines.length) res.write(lines.map(format).join(''));
   followLog(res, request, container, deps, format);
 }

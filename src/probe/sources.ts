@@ -1,0 +1,10 @@
+// The built-in sources of observations, in the order they are started. Adding a source means adding
+// its monitor here; the run (runProbe.ts) drives whatever this list holds.
+import { amqpQueueMonitor } from './broker/amqpQueueMonitor';
+import { managementQueueMonitor } from './broker/managementQueueMonitor';
+import { clusterMonitor } from './kube/clusterMonitor';
+import { backendLogMonitor } from './logs/backendLogMonitor';
+import { podLogMonitor } from './logs/podLogMonitor';
+import type { Monitor } from './monitor';
+
+export const DEFAULT_MONITORS: readonly Monitor[] = [clusterMonitor, backendLogMonitor, podLogMonitor, managementQueueMonitor, amqpQueueMonitor];

@@ -1,0 +1,91 @@
+// The probe starts at once: POST /configure leaves as soon as the cluster watches are established, never
+// waiting for a log follow to answer (a real API server answers a follow only with its first line, and the
+// sandbox does the same). Log follows that connect late still bring every line logged from t0 on, and
+// none from before.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderJson } from '../../src/probe/report/json';
+import { renderTextReport } from '../../src/probe/report/text';
+import { deferred, type Monitor } from '../../src/probe/monitor';
+import { startProbe } from '../../src/probe/runProbe';
+import { DEFAULT_MONITORS } from '../../src/probe/sources';
+import { BACKEND_CONTAINER } from '../../src/sandbox/cluster';
+import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
+import { profileByName } from '../../src/sandbox/profiles';
+import { Sandbox } from '../../src/sandbox/sandbox';
+import { assertReportContract } from '../helpers/reportContract';
+import { waitFor } from '../helpers/waitFor';
+
+const START_BUDGET_MS = 100;
+
+test('a backend whose pods write no logs: POST /configure leaves within 100 ms of the first API request, and the logs are quiet, not unreachable', async (t) => {
+  const sandbox = await Sandbox.start();
+  t.after(() => sandbox.stop());
+  const options = probeOptionsForProfile(sandbox, profileByName('healthy')!);
+  // The broker pod never logs: a backend selector that picks it picks a quiet backend.
+  options.logs = { ...options.logs!, backend: { enabled: true, podNamePrefix: 'rabbitmq-panda' } };
+  // Shorter than the run: a follow that had to answer within it would fail during the run.
+  options.backend.requestTimeoutMs = 1_000;
+  const firstRequest = sandbox.api.requests.length;
+  const report = await startProbe(options).report;
+  assertReportContract(JSON.parse(renderJson(report)));
+  assert.equal(report.scenario.id, 'healthy', report.scenario.summary);
+
+  const apiRequests = sandbox.api.requests.slice(firstRequest);
+  assert.ok(apiRequests.length > 0);
+  const follow = apiRequests.find((r) => r.url.includes('/pods/rabbitmq-panda-0/log') && r.url.includes('follow=true'));
+  assert.ok(follow, `the quiet pod's log was followed: ${apiRequests.map((r) => r.url).join('\n')}`);
+  const configureReceivedAt = sandbox.job(report.jobId!)!.configureReceivedAt;
+  const startDelay = configureReceivedAt - apiRequests[0]!.at;
+  assert.ok(startDelay < START_BUDGET_MS, `POST /configure arrived ${startDelay.toFixed(1)} ms after the probe's first API request`);
+  assert.ok(follow.at < configureReceivedAt, 'the follow was asked for before t0 and never answered: the probe did not wait for it');
+
+  const backend = report.logs.backend!;
+  assert.deepEqual({ pods: backend.pods, lines: backend.lines, error: backend.error }, { pods: ['rabbitmq-panda-0'], lines: [], error: null });
+  const text = renderTextReport(report);
+  assert.match(text, /Backend \(name\^=rabbitmq-panda; pods: rabbitmq-panda-0\):\n {2}nothing about the job, no errors or warnings since t0/);
+  assert.doesNotMatch(JSON.stringify(report), /ETIMEDOUT|cannot reach|cannot read the backend/);
+});
+
+test('a backend log follow that connects late: lines logged after t0 are all in the report, lines from before t0 are not', async (t) => {
+  const sandbox = await Sandbox.start();
+  t.after(() => sandbox.stop());
+  const backendPod = sandbox.cluster.backendPod;
+  // The kubelet answers no log request until released: every follow connects late.
+  const releaseLogs = sandbox.api.holdLogRequests();
+  t.after(releaseLogs);
+  // A source that is ready only when the test says so decides when t0 comes.
+  const t0Gate = deferred();
+  const gate: Monitor = {
+    name: 'test gate',
+    start: () => ({ ready: t0Gate.promise, onT0: () => undefined, onJobId: () => undefined, finalLook: async () => undefined, done: Promise.resolve() }),
+  };
+  const run = startProbe(probeOptionsForProfile(sandbox, profileByName('healthy')!), {
+    monitors: [...DEFAULT_MONITORS, gate],
+    // The backend logged "configured job …" before it answered: only now may the follow connect.
+    onObservation: (o) => o.kind === 'configure.answered' && releaseLogs(),
+  });
+  const followAsked = await waitFor(
+    () => sandbox.api.requests.find((r) => r.url.includes(`/pods/${backendPod}/log`) && r.url.includes('follow=true')),
+    { what: "the probe to ask for the backend's log" },
+  );
+  sandbox.cluster.backendLog('ERROR focus.api: logged before t0, must not be reported');
+  // Wall-clock times have 1 ms steps, and a line in t0's own millisecond is kept (never lose one from
+  // after t0): let the clock step past the early line's millisecond before t0 comes.
+  const earlyMs = sandbox.logs.readEntries(sandbox.namespace, backendPod, BACKEND_CONTAINER).at(-1)!.ms;
+  while (Date.now() <= earlyMs) await new Promise((resolve) => setImmediate(resolve));
+  t0Gate.resolve();
+  const report = await run.report;
+
+  const texts = report.logs.backend!.lines.map((l) => l.text);
+  assert.ok(texts.some((x) => x.includes(`configured job ${report.jobId}`)), `the line logged after t0, before the follow connected, is kept:\n${texts.join('\n')}`);
+  assert.ok(!texts.some((x) => x.includes('logged before t0')), 'a line from before t0 is not the run\'s');
+  const lineObservations = run.timeline.observations.filter((o) => o.kind === 'log.line' && o.source === 'backend');
+  assert.ok(lineObservations.length > 0 && lineObservations.every((o) => o.atMs >= 0), 'the monitor itself drops what was logged before t0');
+  const written = sandbox.logs.readEntries(sandbox.namespace, backendPod, BACKEND_CONTAINER);
+  const early = written.find((e) => e.text.includes('logged before t0'))!;
+  const sinceTime = new URL(followAsked.url, 'https://x').searchParams.get('sinceTime');
+  assert.ok(sinceTime && Date.parse(sinceTime) <= early.ms, `the follow asked from ${sinceTime}: the server sent the early line too`);
+
+  assert.equal(report.logs.backend!.error, null);
+});
