@@ -12,7 +12,7 @@ import { startQueueMonitors } from './broker/queueMonitors';
 import { startBackendLogMonitor, type BackendLogMonitor } from './logs/backendLogMonitor';
 import { startPodLogMonitor, type PodLogMonitor } from './logs/podLogMonitor';
 import type { Observation, ProbeEndReason, Report } from './model';
-import { defaultLogOptions, type ProbeOptions } from './options';
+import { DEFAULT_NAMESPACE, type ProbeOptions } from './options';
 import { Timeline } from './timeline';
 
 export interface ProbeRunHandle {
@@ -40,13 +40,13 @@ export function startProbe(options: ProbeOptions, start: StartProbeOptions = {})
     : null;
   const timeline = new Timeline();
   if (start.onObservation) timeline.subscribe(start.onObservation);
-  const namespace = kube?.namespace ?? options.kube.namespace ?? 'panda';
+  const namespace = kube?.namespace ?? options.kube.namespace ?? DEFAULT_NAMESPACE;
   const snapshot = () =>
     buildReport(
       timeline.observations,
       options.match,
       { timeoutMs: options.timeoutMs, slowThresholdMs: options.slowThresholdMs, namespace },
-      { logLines: (options.logs ?? defaultLogOptions()).maxLines },
+      { logLines: options.logs.maxLines },
     );
   const report = run(options, kube, timeline, start).then(snapshot);
   return { timeline, report, snapshot };
@@ -81,7 +81,7 @@ async function run(options: ProbeOptions, kube: ResolvedKubeconfig | null, timel
   let monitor: ClusterMonitor | null = null;
   const requestTimeoutMs = options.backend.requestTimeoutMs;
   const queues: QueueMonitor | null = startQueueMonitors(options.broker, { now, emit, signal, requestTimeoutMs });
-  const logOptions = options.logs ?? defaultLogOptions();
+  const logOptions = options.logs;
   let backendLogs: BackendLogMonitor | null = null;
   let endReason: ProbeEndReason | null = null;
 

@@ -14,7 +14,7 @@ import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox } from '../../src/sandbox/sandbox';
 import type { LogEntry } from '../../src/sandbox/kube/podLogs';
 import { assertReportContract } from '../helpers/reportContract';
-import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
+import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 import { waitFor } from '../helpers/waitFor';
 
 /**

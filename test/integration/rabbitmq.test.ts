@@ -25,7 +25,7 @@ import { Sandbox } from '../../src/sandbox/sandbox';
 import { rabbitmqSkip, startRabbitMQ, type RabbitNode } from '../helpers/rabbitmq';
 import { assertFollowsTruth, probeOnBroker, sandboxOnBroker } from '../helpers/realBrokerProbe';
 import { assertReportContract } from '../helpers/reportContract';
-import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
+import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 import { waitFor, withDeadline } from '../helpers/waitFor';
 
 const skip = rabbitmqSkip();

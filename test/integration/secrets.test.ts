@@ -12,7 +12,7 @@ import { renderJUnit } from '../../src/probe/report/junit';
 import { renderTextReport } from '../../src/probe/report/text';
 import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox } from '../../src/sandbox/sandbox';
-import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
+import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 
 const BACKEND_TOKEN = 'backend-s3cret-5f1a9c';
 
