@@ -203,7 +203,7 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
         ...backendErrorSuggestion(a, (rest) => kubectl(ctx, rest)),
         `Search the backend logs for the job id ${a.jobId}: the consumer is created there.`,
         ...(queueStage(a) === 'not_watched'
-          ? [`Check that the queue grpc-job-${a.jobId} exists and has a consumer (RabbitMQ management UI, or rabbitmqctl list_queues name consumers).`]
+          ? [`Check that ${a.names?.queue ? `the queue ${a.names.queue}` : `the queue of job ${a.jobId}`} exists and has a consumer (RabbitMQ management UI, or rabbitmqctl list_queues name consumers).`]
           : []),
         `Check the analyzer's output: ${kubectl(ctx, `logs ${pod.name}`)}`,
       ],
@@ -220,7 +220,8 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
       ],
     );
   }
-  const jobName = `grpc-job-${a.jobId}`;
+  // Named by the match rules (`match.jobName`), so a custom Job name keeps its FailedCreate evidence.
+  const jobName = a.names!.job;
   const failedCreate = lastEventLine(a, jobName, ['FailedCreate']);
   return scenario(
     'pod_never_created',

@@ -63,7 +63,7 @@ export function brokerEvidence(a: Analysis): string[] {
 
 /** What to do next, given how far the queue got (empty when the broker was not watched). */
 export function queueSuggestions(a: Analysis, kubectl: (rest: string) => string, podName: string | null): string[] {
-  const q = a.queue?.name ?? `grpc-job-${a.jobId}`;
+  const q = a.names?.queue ?? `of job ${a.jobId}`;
   switch (queueStage(a)) {
     case 'no_queue':
       return [

@@ -120,6 +120,9 @@ export interface LogOptions {
   graceMs: number;
 }
 
+/** The queue a Focus job's analyzer declares: `grpc-job-<id>`, in production often with a suffix. */
+export const DEFAULT_QUEUE_NAMES: readonly string[] = ['grpc-job-{id}', 'grpc-job-{id}-{suffix}'];
+
 export const DEFAULT_BACKEND_POD_PREFIX = 'panda-panda-focus-server';
 
 export function defaultLogOptions(): LogOptions {
@@ -159,7 +162,7 @@ export function defaultProbeOptions(backendUrl: string): ProbeOptions {
       requestTimeoutMs: 5_000,
     },
     kube: { enabled: true, syncTimeoutMs: 5_000 },
-    broker: { vhost: '/', queueNames: ['grpc-job-{id}', 'grpc-job-{id}-{suffix}'], suffixPattern: '[A-Za-z0-9]+', pollIntervalMs: 250, amqpPollIntervalMs: 25, managementStatsLagMs: 5_000 },
+    broker: { vhost: '/', queueNames: [...DEFAULT_QUEUE_NAMES], suffixPattern: '[A-Za-z0-9]+', pollIntervalMs: 250, amqpPollIntervalMs: 25, managementStatsLagMs: 5_000 },
     match: { ...DEFAULT_MATCH_RULES },
     logs: defaultLogOptions(),
     timeoutMs: 30_000,

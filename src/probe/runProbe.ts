@@ -46,7 +46,7 @@ export function startProbe(options: ProbeOptions, start: StartProbeOptions = {})
       timeline.observations,
       options.match,
       { timeoutMs: options.timeoutMs, slowThresholdMs: options.slowThresholdMs, namespace },
-      { logLines: options.logs.maxLines },
+      { logLines: options.logs.maxLines, queueNames: options.broker.queueNames },
     );
   const report = run(options, kube, timeline, start).then(snapshot);
   return { timeline, report, snapshot };

@@ -134,7 +134,7 @@ describe('a real broker, AMQP and management API', { skip }, () => {
     const options = probeOptionsForProfile(sandbox, profileByName('healthy')!);
     options.broker = { ...options.broker, username: 'probe-user', password, amqpUrl: `amqp://probe-user:${encodeURIComponent(password)}@127.0.0.1:${node.amqpPort}/` };
     const lines: string[] = [];
-    const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l)) }).report;
+    const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l), { match: options.match }) }).report;
     assert.equal(report.scenario.id, 'healthy');
     assert.equal(report.logs.queue?.history[0]?.source, 'amqp', 'the AMQP check logged in with the probe user');
     assert.notEqual(report.logs.queue?.history.find((h) => h.source === 'management'), undefined, 'so did the management API');

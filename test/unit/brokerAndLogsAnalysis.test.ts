@@ -8,13 +8,13 @@ import { buildReport } from '../../src/probe/buildReport';
 import { diagnose } from '../../src/probe/diagnose';
 import { analyseLogs, foldLines } from '../../src/probe/logs/logReport';
 import type { LogLine, Scenario } from '../../src/probe/model';
-import { DEFAULT_MATCH_RULES } from '../../src/probe/options';
+import { DEFAULT_MATCH_RULES, DEFAULT_QUEUE_NAMES } from '../../src/probe/options';
 import { renderJson } from '../../src/probe/report/json';
 import { POD, TimelineBuilder, jobLabels, podReadyTimeline } from '../fixtures/timelines';
 import { assertReportContract } from '../helpers/reportContract';
 
 const ctx = { timeoutMs: 5000, slowThresholdMs: 4000, namespace: 'panda' };
-const diagnoseOf = (b: TimelineBuilder): Scenario => diagnose(analyse(b.observations, DEFAULT_MATCH_RULES), ctx);
+const diagnoseOf = (b: TimelineBuilder): Scenario => diagnose(analyse(b.observations, DEFAULT_MATCH_RULES, { queueNames: DEFAULT_QUEUE_NAMES }), ctx);
 const has = (list: string[], re: RegExp) => assert.ok(list.some((e) => re.test(e)), `${re} in:\n${list.join('\n')}`);
 
 const METADATA_TRACEBACK: [string, Partial<LogLine>][] = [

@@ -71,6 +71,41 @@ test('pod_never_created: the Job exists, FailedCreate names the quota', () => {
   assert.ok(sc.suggestions.some((s) => s.includes('kubectl -n panda describe job grpc-job-5-5')));
 });
 
+test('pod_never_created with a custom Job name (match.jobName): the FailedCreate evidence is kept and the suggestion names that Job', () => {
+  const quota = 'Error creating: pods "analyzer-5-5-" is forbidden: exceeded quota: gpu-quota';
+  const rules = { ...DEFAULT_MATCH_RULES, jobName: 'analyzer-{id}', primaryNames: ['analyzer-{id}-{suffix}'], primaryLabels: ['job-name=analyzer-{id}'] };
+  const b = new TimelineBuilder('5-5')
+    .watching()
+    .job(200, 'analyzer-5-5')
+    .event(260, 'Warning', 'FailedCreate', 'Job/analyzer-5-5', quota)
+    .metadata(160, 7900, 404, 'Invalid job_id')
+    .end(8000, 'timeout');
+  const a = analyse(b.observations, rules);
+  assert.equal(a.names?.job, 'analyzer-5-5');
+  const sc = diagnose(a, ctx);
+  expectScenario(sc, 'pod_never_created');
+  assert.ok(sc.summary.includes('although the Job analyzer-5-5 exists'), sc.summary);
+  assert.ok(sc.evidence.includes(`FailedCreate: ${quota}`), sc.evidence.join('\n'));
+  assert.ok(sc.suggestions.some((s) => s.includes('kubectl -n panda describe job analyzer-5-5')), sc.suggestions.join('\n'));
+  assert.ok(![sc.summary, ...sc.evidence, ...sc.suggestions].some((t) => t.includes('grpc-job')), 'nothing names the default Job');
+});
+
+test('pod_never_created with a custom Job name that never appeared: the evidence names the expected Job', () => {
+  const rules = { ...DEFAULT_MATCH_RULES, jobName: 'analyzer-{id}' };
+  const sc = diagnose(analyse(new TimelineBuilder('5-5').watching().metadata(160, 7900, 404, 'Invalid job_id').end(8000, 'timeout').observations, rules), ctx);
+  expectScenario(sc, 'pod_never_created');
+  assert.ok(sc.evidence.includes('no Job analyzer-5-5 appeared either'), sc.evidence.join('\n'));
+});
+
+test('consumer_never_ready with an unwatched broker names the queue the queue patterns predict', () => {
+  const b = podReadyTimeline('4-2').metadata(160, 7900, 404, 'Invalid job_id').end(8000, 'timeout');
+  const custom = diagnose(analyse(b.observations, DEFAULT_MATCH_RULES, { queueNames: ['jobs.{id}', 'jobs.{id}.{suffix}'] }), ctx);
+  expectScenario(custom, 'consumer_never_ready');
+  assert.ok(custom.suggestions.some((s) => s.includes('Check that the queue jobs.4-2 exists')), custom.suggestions.join('\n'));
+  const unknown = diagnose(analyse(b.observations, DEFAULT_MATCH_RULES), ctx);
+  assert.ok(unknown.suggestions.some((s) => s.includes('Check that the queue of job 4-2 exists')), unknown.suggestions.join('\n'));
+});
+
 test('pod_never_created needs the cluster to have been watched: otherwise cluster_unavailable', () => {
   const b = new TimelineBuilder('5-5').unavailable(-5, '403 Forbidden from /api/v1/namespaces/panda/pods: pods is forbidden').metadata(160, 7900, 404, 'Invalid job_id');
   const sc = diagnoseOf(b.end(8000, 'timeout'));
