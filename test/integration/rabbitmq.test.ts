@@ -89,7 +89,7 @@ describe('a real broker, AMQP and management API', { skip }, () => {
       // A default broker shows a consumer up to 5 s late: this run (5 s) may end first, and then says so.
       const endMs = run.report.metadataAttempts.at(-1)!.atMs;
       assert.ok(truth + node.statsLagMs > endMs - MANAGEMENT_POLL_MS, 'the consumer had time to show, yet the probe missed it');
-      has(run.report.scenario.evidence, /but no consumer attached by [\d.]+ s; last seen with (an unknown number of|0) consumers.* \(source: management API \(statistics lag ≈5 s\)\)$/);
+      has(run.report.scenario.evidence, /but no consumer attached by [\d.]+s; last seen with (an unknown number of|0) consumers.* \(source: management API \(statistics lag ≈5 s\)\)$/);
     }
   });
 

@@ -6,6 +6,7 @@ import { matchPod } from '../matching';
 import type { JobSnapshot, Observation, PodRole, PodSnapshot } from '../model';
 import type { MatchRules } from '../options';
 import { podReason } from '../podState';
+import { count } from '../phrasing';
 import { redactUrl } from '../text';
 import { describeOutcome, formatSeconds, formatStamp, oneLine, podState } from './format';
 
@@ -74,7 +75,7 @@ export function createLiveTextLog(
         } else if (outcome !== meta.outcome) {
           emit(obs.atMs, `METADATA attempt ${meta.count} → ${outcome} (was ${meta.outcome})`);
         } else if (obs.atMs - meta.lastLineMs >= heartbeatMs) {
-          emit(obs.atMs, `METADATA still waiting: ${meta.count} attempts, last ${outcome}`);
+          emit(obs.atMs, `METADATA still waiting: ${count(meta.count, 'attempt')}, last ${outcome}`);
         } else {
           meta.outcome = outcome;
           return;
@@ -166,7 +167,7 @@ export function createLiveTextLog(
       }
       case 'probe.ended': {
         const last = meta.outcome ? `, last ${meta.outcome}` : '';
-        const attempts = `${meta.count} metadata attempts${last}`;
+        const attempts = `${count(meta.count, 'metadata attempt')}${last}`;
         const how = {
           consumer_ready: `consumer ready after ${formatSeconds(obs.atMs)}`,
           timeout: `timed out after ${formatSeconds(obs.atMs)}, consumer never ready`,
