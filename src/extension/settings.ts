@@ -1,6 +1,6 @@
 // `consumerProbe.*` settings as plain data, and how they become the engine's ProbeOptions. Pure (no
 // `vscode`), so the mapping and its defaults are unit-tested against package.json.
-import { DEFAULT_NAMESPACE, probeOptions, type MatchRules, type OptionNames, type ProbeOptions, type ProbeOverrides } from '../probe/options';
+import { DEFAULT_BACKEND_POD_PREFIX, DEFAULT_NAMESPACE, probeOptions, type MatchRules, type OptionNames, type ProbeOptions, type ProbeOverrides } from '../probe/options';
 import { redactUrl } from '../probe/text';
 import type { RunTarget } from './runRecord';
 
@@ -71,6 +71,9 @@ const given = (text: string): string | undefined => text.trim() || undefined;
 
 export function probeOverridesFromSettings(s: ProbeSettings, secrets: ProbeSecrets): ProbeOverrides {
   const brokerGiven = !!(given(s.brokerUrl) || given(s.amqpUrl));
+  // The setting shows the default prefix until changed: left at it, it is not "set", so a label selector
+  // replaces it as it does on the command line (the rule itself lives in probeOptions).
+  const prefix = given(s.backendPodPrefix) === DEFAULT_BACKEND_POD_PREFIX ? undefined : given(s.backendPodPrefix);
   return {
     backend: {
       url: s.backendUrl,
@@ -92,7 +95,7 @@ export function probeOverridesFromSettings(s: ProbeSettings, secrets: ProbeSecre
       : {},
     match: s.match,
     logs: {
-      backend: { enabled: s.followLogs, podNamePrefix: given(s.backendPodPrefix), labelSelector: given(s.backendPodSelector) },
+      backend: { enabled: s.followLogs, podNamePrefix: prefix, labelSelector: given(s.backendPodSelector) },
       pod: { enabled: s.followLogs },
     },
     timeoutMs: Math.round(s.timeoutSeconds * 1000),

@@ -148,6 +148,13 @@ describe('settings → probe options', () => {
     bad({ namespace: 'Team_A' }, /^consumerProbe\.namespace must be a Kubernetes namespace name/);
   });
 
+  test('a backend label selector replaces the prefix the setting shows by default, as on the command line', () => {
+    const o = probeOptionsFromSettings({ ...base, backendPodSelector: 'app.kubernetes.io/name=focus-server' }, {});
+    assert.equal(base.backendPodPrefix, 'panda-panda-focus-server');
+    assert.deepEqual(o.logs.backend, { enabled: true, labelSelector: 'app.kubernetes.io/name=focus-server' });
+    assert.equal(probeOptionsFromSettings(base, {}).logs.backend.podNamePrefix, 'panda-panda-focus-server', 'without a selector the prefix stays');
+  });
+
   test('a backend label selector may use the full grammar, and a prefix set beside it is kept', () => {
     const o = probeOptionsFromSettings({ ...base, backendPodPrefix: 'focus-', backendPodSelector: 'app in (focus,api)' }, {});
     assert.deepEqual(o.logs.backend, { enabled: true, podNamePrefix: 'focus-', labelSelector: 'app in (focus,api)' });
