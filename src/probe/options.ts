@@ -163,7 +163,7 @@ export function defaultProbeOptions(backendUrl: string): ProbeOptions {
     },
     kube: { enabled: true, syncTimeoutMs: 5_000 },
     broker: { vhost: '/', queueNames: [...DEFAULT_QUEUE_NAMES], suffixPattern: '[A-Za-z0-9]+', pollIntervalMs: 250, amqpPollIntervalMs: 25, managementStatsLagMs: 5_000 },
-    match: { ...DEFAULT_MATCH_RULES },
+    match: structuredClone(DEFAULT_MATCH_RULES),
     logs: defaultLogOptions(),
     timeoutMs: 30_000,
     slowThresholdMs: 20_000,

@@ -34,8 +34,10 @@ test('arrays and the request body are replaced, not merged; the defaults are nev
   assert.deepEqual(o.match.primaryNames, ['analyzer-{id}-{suffix}']);
   assert.deepEqual(o.match.primaryLabels, DEFAULT_MATCH_RULES.primaryLabels);
   o.match.primaryLabels.push('x={id}');
+  o.broker.queueNames.push('x.{id}');
+  assert.ok(!DEFAULT_MATCH_RULES.primaryLabels.includes('x={id}'), 'the default rules are not shared');
+  assert.ok(!probeOptions({ backend: { url: URL } }).broker.queueNames.includes('x.{id}'), 'the default queue names are not shared');
   assert.equal(DEFAULT_MATCH_RULES.jobName, 'grpc-job-{id}');
-  assert.deepEqual(probeOptions({ backend: { url: URL } }).match, DEFAULT_MATCH_RULES);
 });
 
 test('a backend label selector replaces the default name prefix; a prefix given beside it stays', () => {
