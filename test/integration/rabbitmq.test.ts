@@ -98,7 +98,7 @@ describe('a real broker, AMQP and management API', { skip }, () => {
       const { report } = await probeOnBroker(t, node, 'consumer_never_ready');
       const { evidence, suggestions } = report.scenario;
       has(evidence, new RegExp(`^queue grpc-job-${report.jobId} created at [\\d.]+ s \\(AMQP check, real time\\), but no consumer attached by [\\d.]+ s; last seen with 0 consumers`));
-      has(evidence, /logged at [\d.]+ s: "ERROR focus\.consumers: cannot start the consumer for job [\d-]+" → "pika\.exceptions\.ChannelClosedByBroker: \(403/);
+      has(evidence, /logged at [\d.]+s: "ERROR focus\.consumers: cannot start the consumer for job [\d-]+" → "pika\.exceptions\.ChannelClosedByBroker: \(403/);
       has(suggestions, /exists but the backend never attached a consumer/);
       has(suggestions, /^Fix the backend error "pika\.exceptions\.ChannelClosedByBroker/);
     });
@@ -109,7 +109,7 @@ describe('a real broker, AMQP and management API', { skip }, () => {
       assert.equal(report.queue, null);
       assert.equal(report.timings.queueCreatedMs, null);
       has(evidence, new RegExp(`^no queue for job ${report.jobId} appeared on the broker \\(watched through AMQP and the management API until [\\d.]+ s\\)$`));
-      has(evidence, /logged at [\d.]+ s: "ERROR baby_analyzer: cannot connect to amqp:\/\/rabbitmq-panda\.panda\.svc:5672/);
+      has(evidence, /logged at [\d.]+s: "ERROR baby_analyzer: cannot connect to amqp:\/\/rabbitmq-panda\.panda\.svc:5672/);
       has(suggestions, /never declared its queue grpc-job-[\d-]+: check that it reaches RabbitMQ/);
     });
 
@@ -298,7 +298,7 @@ describe('the CLI with a real broker', { skip }, () => {
     assert.notEqual(report.timings.consumerAttachedMs, null);
     assert.ok(report.logs.backend.lines.some((l: { reason: string }) => l.reason === 'traceback'));
     assert.ok(report.logs.pod.lines.length > 0);
-    has(report.scenario.evidence, /a consumer attached at [\d.]+ s \(AMQP check, real time\)/);
+    has(report.scenario.evidence, /a consumer attached at [\d.]+s \(AMQP check, real time\)/);
     has(report.scenario.evidence, /"ERROR focus\.metadata: building metadata for job [\d-]+ failed" → "KeyError: 'stream_port'"/);
     assert.match(stderr, /real RabbitMQ: management API http:\/\/127\.0\.0\.1:\d+, AMQP amqp:\/\/127\.0\.0\.1:\d+/);
     assert.ok(secretFree(stdout + stderr), 'credentials from the URLs were printed');
