@@ -97,7 +97,7 @@ describe('a real broker, AMQP and management API', { skip }, () => {
     test('consumer_never_ready: queue created, no consumer; the backend\'s refusal', async (t) => {
       const { report } = await probeOnBroker(t, node, 'consumer_never_ready');
       const { evidence, suggestions } = report.scenario;
-      has(evidence, new RegExp(`^queue grpc-job-${report.jobId} created at [\\d.]+ s \\(AMQP check, real time\\), but no consumer attached by [\\d.]+ s; last seen with 0 consumers`));
+      has(evidence, new RegExp(`^queue grpc-job-${report.jobId} created at [\\d.]+s \\(AMQP check, real time\\), but no consumer attached by [\\d.]+s; last seen with 0 consumers`));
       has(evidence, /logged at [\d.]+s: "ERROR focus\.consumers: cannot start the consumer for job [\d-]+" → "pika\.exceptions\.ChannelClosedByBroker: \(403/);
       has(suggestions, /exists but the backend never attached a consumer/);
       has(suggestions, /^Fix the backend error "pika\.exceptions\.ChannelClosedByBroker/);
@@ -108,7 +108,7 @@ describe('a real broker, AMQP and management API', { skip }, () => {
       const { evidence, suggestions } = report.scenario;
       assert.equal(report.queue, null);
       assert.equal(report.timings.queueCreatedMs, null);
-      has(evidence, new RegExp(`^no queue for job ${report.jobId} appeared on the broker \\(watched through AMQP and the management API until [\\d.]+ s\\)$`));
+      has(evidence, new RegExp(`^no queue for job ${report.jobId} appeared on the broker \\(watched through AMQP and the management API until [\\d.]+s\\)$`));
       has(evidence, /logged at [\d.]+s: "ERROR baby_analyzer: cannot connect to amqp:\/\/rabbitmq-panda\.panda\.svc:5672/);
       has(suggestions, /never declared its queue grpc-job-[\d-]+: check that it reaches RabbitMQ/);
     });
