@@ -1,50 +1,17 @@
 // `consumer-probe`: a thin shell over the engine. Exit 0 healthy, 1 any other scenario, 2 when the
 // probe could not start — always with one line on stderr, never a stack trace.
 import { ProbeError, describeError } from '../probe/errors';
-import { defaultLogOptions, defaultProbeOptions, type ProbeOptions } from '../probe/options';
+import { probeOptions } from '../probe/options';
 import { PROFILES, profileByName } from '../sandbox/profiles';
-import { probeOptionsForProfile } from '../sandbox/probeOptions';
+import { probeOverridesForProfile } from '../sandbox/probeOptions';
 import { Sandbox } from '../sandbox/sandbox';
 import { USAGE, parseCommandLine, realBrokerFlags, type CliCommand } from './args';
 import { checkOutputPaths } from './outputs';
-import { readBodyFile } from './readBody';
 import { runAndReport, type CliIo } from './probeCommand';
+import { runOptions } from './runOptions';
 import { serveSandbox } from './sandboxCommand';
 
 declare const CONSUMER_PROBE_VERSION: string | undefined;
-
-function runOptions(cmd: Extract<CliCommand, { command: 'run' }>, env: NodeJS.ProcessEnv): ProbeOptions {
-  const options = defaultProbeOptions(cmd.backend);
-  if (cmd.body !== undefined) options.backend.body = readBodyFile(cmd.body);
-  if (env.CONSUMER_PROBE_TOKEN) options.backend.token = env.CONSUMER_PROBE_TOKEN;
-  options.kube = { ...options.kube, kubeconfig: cmd.kubeconfig, context: cmd.context, namespace: cmd.namespace };
-  if (cmd.timeoutS !== undefined) options.timeoutMs = cmd.timeoutS * 1000;
-  if (cmd.slowS !== undefined) options.slowThresholdMs = cmd.slowS * 1000;
-  if (cmd.rabbitmq || cmd.amqp) {
-    options.broker = {
-      ...options.broker,
-      managementUrl: cmd.rabbitmq,
-      amqpUrl: cmd.amqp,
-      username: env.CONSUMER_PROBE_RABBITMQ_USER || undefined,
-      password: env.CONSUMER_PROBE_RABBITMQ_PASSWORD || undefined,
-    };
-  }
-  const logs = options.logs ?? defaultLogOptions();
-  if (cmd.noLogs) options.logs = { ...logs, backend: { ...logs.backend, enabled: false }, pod: { ...logs.pod, enabled: false } };
-  else if (cmd.backendPods !== undefined || cmd.backendSelector !== undefined || cmd.backendContainer !== undefined) {
-    options.logs = {
-      ...logs,
-      backend: {
-        enabled: true,
-        // A label selector alone replaces the default name prefix.
-        podNamePrefix: cmd.backendPods ?? (cmd.backendSelector !== undefined ? undefined : logs.backend.podNamePrefix),
-        labelSelector: cmd.backendSelector,
-        container: cmd.backendContainer,
-      },
-    };
-  }
-  return options;
-}
 
 /** `amqp://host:5672/vhost` / `http://host:15672`: a broker URL fit to print (no user info). */
 function printable(raw: string): string {
@@ -66,7 +33,7 @@ async function demo(cmd: Extract<CliCommand, { command: 'demo' }>, io: CliIo): P
     throw new ProbeError('SANDBOX_FAILED', `the embedded sandbox did not start: ${describeError(e)}`);
   });
   try {
-    const options = probeOptionsForProfile(sandbox, profile);
+    const options = probeOptions(probeOverridesForProfile(sandbox, profile));
     const brokerText = broker
       ? `real RabbitMQ: management API ${printable(broker.managementUrl)}, AMQP ${printable(broker.amqpUrl)}`
       : `simulated RabbitMQ management API ${sandbox.brokerUrl}`;

@@ -2,8 +2,8 @@
 // logs of their pods) until the extension stops. A change of its settings (pod labels, time scale)
 // restarts it.
 import { ProbeError, describeError } from '../probe/errors';
-import type { ProbeOptions } from '../probe/options';
-import { probeOptionsForProfile } from '../sandbox/probeOptions';
+import { probeOptions, type ProbeOptions } from '../probe/options';
+import { probeOverridesForProfile } from '../sandbox/probeOptions';
 import { PROFILES, profileByName } from '../sandbox/profiles';
 import { Sandbox } from '../sandbox/sandbox';
 import type { RunTarget } from './runRecord';
@@ -30,7 +30,7 @@ export class SandboxHost {
       throw new ProbeError('BAD_ARGUMENT', `unknown sandbox scenario "${scenario}" (one of: ${PROFILES.map((p) => p.name).join(', ')})`);
     }
     const sandbox = await this.ensure(settings);
-    const options = probeOptionsForProfile(sandbox, profile);
+    const options = probeOptions(probeOverridesForProfile(sandbox, profile));
     const target: RunTarget = {
       kind: 'sandbox',
       backendUrl: sandbox.backendUrlFor(profile.name),

@@ -1,7 +1,6 @@
 // `consumerProbe.*` settings as plain data, and how they become the engine's ProbeOptions. Pure (no
 // `vscode`), so the mapping and its defaults are unit-tested against package.json.
-import { DEFAULT_MATCH_RULES, defaultLogOptions, defaultProbeOptions, type MatchRules, type ProbeOptions } from '../probe/options';
-import { ProbeError } from '../probe/errors';
+import { DEFAULT_BACKEND_POD_PREFIX, DEFAULT_NAMESPACE, probeOptions, type MatchRules, type OptionNames, type ProbeOptions, type ProbeOverrides } from '../probe/options';
 import { redactUrl } from '../probe/text';
 import type { RunTarget } from './runRecord';
 
@@ -46,56 +45,66 @@ export const RESTRICTED_SETTINGS = [
   'consumerProbe.amqpUrl',
 ] as const;
 
-export function probeOptionsFromSettings(s: ProbeSettings, secrets: ProbeSecrets): ProbeOptions {
-  const url = s.backendUrl.trim();
-  if (!url) throw new ProbeError('BAD_ARGUMENT', 'no backend URL is set (setting consumerProbe.backendUrl)');
-  if (!/^https?:\/\/[^/]/i.test(url)) {
-    throw new ProbeError('BAD_ARGUMENT', `the backend URL must start with http:// or https:// (consumerProbe.backendUrl is "${url}")`);
-  }
-  if (!(s.timeoutSeconds > 0)) throw new ProbeError('BAD_ARGUMENT', 'consumerProbe.timeoutSeconds must be more than 0');
-  if (!(s.pollIntervalMs >= 10)) throw new ProbeError('BAD_ARGUMENT', 'consumerProbe.pollIntervalMs must be at least 10');
-  const options = defaultProbeOptions(url);
-  options.backend = {
-    ...options.backend,
-    configurePath: s.configurePath || options.backend.configurePath,
-    metadataPath: s.metadataPath || options.backend.metadataPath,
-    body: s.requestBody ?? options.backend.body,
-    jobIdField: s.jobIdField || options.backend.jobIdField,
-    pollIntervalMs: s.pollIntervalMs,
-    token: secrets.backendToken || undefined,
-  };
-  options.kube = {
-    ...options.kube,
-    kubeconfig: s.kubeconfig.trim() || undefined,
-    context: s.context.trim() || undefined,
-    namespace: s.namespace.trim() || undefined,
-  };
-  options.timeoutMs = Math.round(s.timeoutSeconds * 1000);
-  options.slowThresholdMs = Math.round(s.slowThresholdSeconds * 1000);
-  options.match = { ...DEFAULT_MATCH_RULES, ...s.match };
-  if (s.brokerUrl.trim() || s.amqpUrl.trim()) {
-    options.broker = {
-      ...options.broker,
-      managementUrl: s.brokerUrl.trim() || undefined,
-      amqpUrl: s.amqpUrl.trim() || undefined,
-      username: secrets.brokerUsername || undefined,
-      password: secrets.brokerPassword || undefined,
-    };
-  }
-  const logs = options.logs ?? defaultLogOptions();
-  const prefix = s.backendPodPrefix.trim();
-  const selector = s.backendPodSelector.trim();
-  options.logs = {
-    ...logs,
+/** The setting behind each option, so the builder's errors name what the user can change. */
+export const SETTING_NAMES: OptionNames = {
+  'backend.url': 'consumerProbe.backendUrl',
+  'backend.configurePath': 'consumerProbe.configurePath',
+  'backend.metadataPath': 'consumerProbe.metadataPath',
+  'backend.jobIdField': 'consumerProbe.jobIdField',
+  'backend.pollIntervalMs': 'consumerProbe.pollIntervalMs',
+  timeoutMs: 'consumerProbe.timeoutSeconds',
+  slowThresholdMs: 'consumerProbe.slowThresholdSeconds',
+  'kube.namespace': 'consumerProbe.namespace',
+  'broker.managementUrl': 'consumerProbe.brokerUrl',
+  'broker.amqpUrl': 'consumerProbe.amqpUrl',
+  'match.primaryLabels': 'consumerProbe.match.primaryLabels',
+  'match.primaryNames': 'consumerProbe.match.primaryNames',
+  'match.relatedLabels': 'consumerProbe.match.relatedLabels',
+  'match.relatedNames': 'consumerProbe.match.relatedNames',
+  'match.jobName': 'consumerProbe.match.jobName',
+  'logs.backend.podNamePrefix': 'consumerProbe.logs.backendPodPrefix',
+  'logs.backend.labelSelector': 'consumerProbe.logs.backendPodSelector',
+};
+
+/** Empty settings mean "the default". */
+const given = (text: string): string | undefined => text.trim() || undefined;
+
+export function probeOverridesFromSettings(s: ProbeSettings, secrets: ProbeSecrets): ProbeOverrides {
+  const brokerGiven = !!(given(s.brokerUrl) || given(s.amqpUrl));
+  // The setting shows the default prefix until changed: left at it, it is not "set", so a label selector
+  // replaces it as it does on the command line (the rule itself lives in probeOptions).
+  const prefix = given(s.backendPodPrefix) === DEFAULT_BACKEND_POD_PREFIX ? undefined : given(s.backendPodPrefix);
+  return {
     backend: {
-      ...logs.backend,
-      enabled: s.followLogs,
-      podNamePrefix: prefix || (selector ? undefined : logs.backend.podNamePrefix),
-      ...(selector ? { labelSelector: selector } : {}),
+      url: s.backendUrl,
+      configurePath: s.configurePath || undefined,
+      metadataPath: s.metadataPath || undefined,
+      body: s.requestBody ?? undefined,
+      jobIdField: s.jobIdField || undefined,
+      pollIntervalMs: s.pollIntervalMs,
+      token: secrets.backendToken || undefined,
     },
-    pod: { ...logs.pod, enabled: s.followLogs },
+    kube: { kubeconfig: given(s.kubeconfig), context: given(s.context), namespace: given(s.namespace) },
+    broker: brokerGiven
+      ? {
+          managementUrl: given(s.brokerUrl),
+          amqpUrl: given(s.amqpUrl),
+          username: secrets.brokerUsername || undefined,
+          password: secrets.brokerPassword || undefined,
+        }
+      : {},
+    match: s.match,
+    logs: {
+      backend: { enabled: s.followLogs, podNamePrefix: prefix, labelSelector: given(s.backendPodSelector) },
+      pod: { enabled: s.followLogs },
+    },
+    timeoutMs: Math.round(s.timeoutSeconds * 1000),
+    slowThresholdMs: Math.round(s.slowThresholdSeconds * 1000),
   };
-  return options;
+}
+
+export function probeOptionsFromSettings(s: ProbeSettings, secrets: ProbeSecrets): ProbeOptions {
+  return probeOptions(probeOverridesFromSettings(s, secrets), SETTING_NAMES);
 }
 
 /** Where a run from the settings points; shown in the tree and kept in the history, so never with credentials. */
@@ -105,6 +114,6 @@ export function clusterRunTarget(options: ProbeOptions): RunTarget {
     backendUrl: redactUrl(options.backend.url),
     kubeconfig: options.kube.kubeconfig,
     context: options.kube.context,
-    namespace: options.kube.namespace ?? 'panda',
+    namespace: options.kube.namespace ?? DEFAULT_NAMESPACE,
   };
 }

@@ -17,7 +17,7 @@ import type {
 } from './model';
 import { TIMING_KEYS } from './model';
 import type { MatchRules } from './options';
-import { jobNamesFor, matchPod } from './matching';
+import { expectedQueueName, jobNamesFor, matchPod } from './matching';
 import { isScheduled, isRunning, podReason } from './podState';
 import { isReadyStatus } from './backend/responseText';
 import { analyseQueue } from './broker/queueReport';
@@ -33,9 +33,24 @@ export interface AnalysedPod extends ReportPod {
   conditionTransitions: { type: string; status: string; atMs: number }[];
 }
 
+/**
+ * The names of the job's objects, resolved once from the match rules and the queue patterns: diagnosis
+ * and renderers read them here and never rebuild them from the job id.
+ */
+export interface JobObjectNames {
+  /** The Kubernetes Job the backend creates (`match.jobName`). */
+  job: string;
+  /** The Jobs shown beside it, e.g. the cleanup Job (`match.relatedJobNames`). */
+  relatedJobs: string[];
+  /** The queue seen on the broker, else the name the queue patterns predict; null when neither is known. */
+  queue: string | null;
+}
+
 export interface Analysis {
   startedAt: string;
   jobId: string | null;
+  /** Null until the configure answer names the job. */
+  names: JobObjectNames | null;
   configure: { url: string | null; atMs: number | null; status: number | null; error: string | null };
   timings: Timings;
   pods: AnalysedPod[];
@@ -56,10 +71,15 @@ export interface Analysis {
   end: { reason: ProbeEndReason | null; atMs: number | null };
 }
 
-export interface AnalyseLimits {
+export interface AnalyseOptions {
   /** Log lines per source in the report (default 200). */
   logLines?: number;
+  /** The broker's queue name patterns (`broker.queueNames`), to name the queue even when it never appeared. */
+  queueNames?: readonly string[];
 }
+
+/** @deprecated the old name of AnalyseOptions. */
+export type AnalyseLimits = AnalyseOptions;
 
 export function byTime(observations: readonly Observation[]): Observation[] {
   return observations.map((o, i) => ({ o, i })).sort((a, b) => a.o.atMs - b.o.atMs || a.i - b.i).map(({ o }) => o);
@@ -125,7 +145,7 @@ function trackPod(pods: Map<string, AnalysedPod>, obs: { atMs: number; pod: PodS
   pods.set(pod.uid, entry);
 }
 
-export function analyse(observations: readonly Observation[], rules: MatchRules, limits: AnalyseLimits = {}): Analysis {
+export function analyse(observations: readonly Observation[], rules: MatchRules, limits: AnalyseOptions = {}): Analysis {
   const ordered = byTime(observations);
   const answered = ordered.find((o) => o.kind === 'configure.answered');
   const jobId = answered?.kind === 'configure.answered' ? answered.jobId : null;
@@ -198,9 +218,16 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
   const ordering = (p: AnalysedPod): ReportPod['role'] => (p === primary ? 'primary' : 'related');
   const reportPods = [...primaries, ...related].map((p) => ({ ...p, role: ordering(p) }));
 
+  const names: JobObjectNames | null = jobNames && {
+    job: jobNames.primary,
+    relatedJobs: jobNames.related,
+    queue: q.queue?.name ?? expectedQueueName(jobId!, limits.queueNames ?? []),
+  };
+
   return {
     startedAt: started?.kind === 'probe.started' ? started.wallClock : new Date(0).toISOString(),
     jobId,
+    names,
     configure: {
       url: sent?.kind === 'configure.sent' ? sent.url : null,
       atMs: answered?.atMs ?? null,

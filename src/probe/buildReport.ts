@@ -1,5 +1,5 @@
 // Timeline → the one report object every renderer reads.
-import { analyse, type AnalyseLimits, type Analysis } from './analysis';
+import { analyse, type AnalyseOptions, type Analysis } from './analysis';
 import { diagnose, type DiagnoseContext } from './diagnose';
 import type { Observation, Report } from './model';
 import type { MatchRules } from './options';
@@ -32,6 +32,6 @@ export function reportFromAnalysis(a: Analysis, ctx: DiagnoseContext): Report {
   };
 }
 
-export function buildReport(observations: readonly Observation[], rules: MatchRules, ctx: DiagnoseContext, limits: AnalyseLimits = {}): Report {
+export function buildReport(observations: readonly Observation[], rules: MatchRules, ctx: DiagnoseContext, limits: AnalyseOptions = {}): Report {
   return reportFromAnalysis(analyse(observations, rules, limits), ctx);
 }

@@ -3,7 +3,8 @@
 import type { Analysis, AnalysedPod } from './analysis';
 import type { Scenario, ScenarioId, Severity } from './model';
 import { podFailure } from './podState';
-import { foldAttempts } from './report/format';
+import { foldAttempts } from './attempts';
+import { count } from './phrasing';
 import {
   backendErrorEvidence,
   backendErrorSuggestion,
@@ -16,8 +17,6 @@ import {
   queueSuggestions,
   s,
 } from './diagnoseEvidence';
-
-export { s };
 
 export interface DiagnoseContext {
   timeoutMs: number;
@@ -59,10 +58,10 @@ function metadataEvidence(a: Analysis): string {
   const runs = foldAttempts(attempts);
   const last = runs[runs.length - 1]!;
   const outcome = last.status !== null ? `${last.status}${last.error ? ` "${last.error}"` : ''}` : (last.error ?? 'no answer');
-  return `GET /metadata/${a.jobId} answered ${outcome} (${attempts.length} attempt${attempts.length === 1 ? '' : 's'}, last at ${s(last.lastMs)})`;
+  return `GET /metadata/${a.jobId} answered ${outcome} (${count(attempts.length, 'attempt')}, last at ${s(last.lastMs)})`;
 }
 
-/** `PodScheduled 2.800 s → Initialized 4.200 s → …`: when each condition first became True. */
+/** `PodScheduled 2.800s → Initialized 4.200s → …`: when each condition first became True. */
 function conditionLine(pod: AnalysedPod): string {
   const order = ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'];
   const parts = order.flatMap((type) => {
@@ -190,8 +189,10 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
       'consumer_never_ready',
       `Pod ${pod.name} ran${pod.readyMs !== null ? ` and was ready at ${s(pod.readyMs)}` : ' (never Ready)'}, but the consumer never became ready ${ended}.`,
       [
-        `pod ${pod.name}: Running at ${s(pod.runningMs)}, Ready at ${s(pod.readyMs)}, ${pod.restartCount} restarts`,
-        ...(a.broker === null && a.queue ? [`queue ${a.queue.name} seen at ${s(a.queue.firstSeenMs)} with ${a.queue.consumers ?? 'unknown'} consumers`] : brokerEvidence(a)),
+        `pod ${pod.name}: Running at ${s(pod.runningMs)}, Ready at ${s(pod.readyMs)}, ${count(pod.restartCount, 'restart')}`,
+        ...(a.broker === null && a.queue
+          ? [`queue ${a.queue.name} seen at ${s(a.queue.firstSeenMs)} with ${count(a.queue.consumers, 'consumer', 'consumers', 'unknown')}`]
+          : brokerEvidence(a)),
         metadataEvidence(a),
         backendErrorEvidence(a),
         queueStage(a) === 'no_queue' ? podErrorEvidence(a) : '',
@@ -203,7 +204,7 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
         ...backendErrorSuggestion(a, (rest) => kubectl(ctx, rest)),
         `Search the backend logs for the job id ${a.jobId}: the consumer is created there.`,
         ...(queueStage(a) === 'not_watched'
-          ? [`Check that the queue grpc-job-${a.jobId} exists and has a consumer (RabbitMQ management UI, or rabbitmqctl list_queues name consumers).`]
+          ? [`Check that ${a.names?.queue ? `the queue ${a.names.queue}` : `the queue of job ${a.jobId}`} exists and has a consumer (RabbitMQ management UI, or rabbitmqctl list_queues name consumers).`]
           : []),
         `Check the analyzer's output: ${kubectl(ctx, `logs ${pod.name}`)}`,
       ],
@@ -220,7 +221,8 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
       ],
     );
   }
-  const jobName = `grpc-job-${a.jobId}`;
+  // Named by the match rules (`match.jobName`), so a custom Job name keeps its FailedCreate evidence.
+  const jobName = a.names!.job;
   const failedCreate = lastEventLine(a, jobName, ['FailedCreate']);
   return scenario(
     'pod_never_created',

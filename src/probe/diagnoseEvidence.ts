@@ -3,11 +3,10 @@
 // a container that ended. Pure.
 import type { Analysis } from './analysis';
 import type { LogLine, QueueSourceKind } from './model';
-import { oneLine } from './text';
+import { count, formatSeconds, quote } from './phrasing';
 
-export const s = (ms: number | null): string => (ms === null ? 'never' : `${(ms / 1000).toFixed(3)} s`);
-
-const quote = (text: string) => `"${oneLine(text, 240).trim()}"`;
+/** A time in a diagnosis sentence: `2.362s`, or `never`. */
+export const s = (ms: number | null): string => formatSeconds(ms, 'never');
 
 function via(kind: QueueSourceKind | null): string {
   if (kind === 'amqp') return 'AMQP check, real time';
@@ -42,9 +41,9 @@ export function queueEvidence(a: Analysis): string {
       a.timings.consumerAttachedMs !== null
         ? `, a consumer attached at ${s(a.timings.consumerAttachedMs)} (${via(a.queueSeenVia.attached)})`
         : `, but no consumer attached${end !== null ? ` by ${s(end)}` : ''}`;
-    const consumers = q.consumers === null ? 'an unknown number of' : String(q.consumers);
-    const messages = q.messages === null ? '' : `, ${q.messages} messages`;
-    return `${created}${consumer}; last seen with ${consumers} consumers${messages} (source: ${q.source})`;
+    const consumers = count(q.consumers, 'consumer', 'consumers', 'an unknown number of');
+    const messages = q.messages === null ? '' : `, ${count(q.messages, 'message')}`;
+    return `${created}${consumer}; last seen with ${consumers}${messages} (source: ${q.source})`;
   }
   if (stage === 'no_queue') {
     const watched = Object.entries(a.brokerSources)
@@ -63,7 +62,7 @@ export function brokerEvidence(a: Analysis): string[] {
 
 /** What to do next, given how far the queue got (empty when the broker was not watched). */
 export function queueSuggestions(a: Analysis, kubectl: (rest: string) => string, podName: string | null): string[] {
-  const q = a.queue?.name ?? `grpc-job-${a.jobId}`;
+  const q = a.names?.queue ?? `of job ${a.jobId}`;
   switch (queueStage(a)) {
     case 'no_queue':
       return [

@@ -51,8 +51,18 @@ export function matchPod(pod: PodIdentity, jobId: string, rules: MatchRules): Po
   return null;
 }
 
+/** A pattern with `{id}` replaced by the job id (`grpc-job-{id}` → `grpc-job-19-5`). */
+export function fillJobId(pattern: string, jobId: string): string {
+  return pattern.split('{id}').join(jobId);
+}
+
 /** The Kubernetes Job names that belong to the job: the primary one first. */
 export function jobNamesFor(jobId: string, rules: MatchRules): { primary: string; related: string[] } {
-  const fill = (p: string) => p.split('{id}').join(jobId);
-  return { primary: fill(rules.jobName), related: rules.relatedJobNames.map(fill) };
+  return { primary: fillJobId(rules.jobName, jobId), related: rules.relatedJobNames.map((p) => fillJobId(p, jobId)) };
+}
+
+/** The queue name the job's patterns predict: the first one without a generated `{suffix}`, if any. */
+export function expectedQueueName(jobId: string, queuePatterns: readonly string[]): string | null {
+  const exact = queuePatterns.find((p) => !p.includes('{suffix}'));
+  return exact === undefined ? null : fillJobId(exact, jobId);
 }

@@ -1,5 +1,8 @@
 // Everything that points the probe at a pipeline. Defaults are the Focus Server profile (DESIGN.md);
-// none of it is hard-coded elsewhere.
+// none of it is hard-coded elsewhere. Every shell (CLI, extension settings, sandbox runs) builds its
+// options with `probeOptions(overrides)`: the defaults, the shell's overrides on top, validated once.
+import { ProbeError } from './errors';
+import { LabelSelectorSyntaxError, parseLabelSelector, validLabelKey } from './labelSelector';
 
 export const DEFAULT_CONFIGURE_BODY = {
   displayTimeAxisDuration: 10,
@@ -117,6 +120,9 @@ export interface LogOptions {
   graceMs: number;
 }
 
+/** The queue a Focus job's analyzer declares: `grpc-job-<id>`, in production often with a suffix. */
+export const DEFAULT_QUEUE_NAMES: readonly string[] = ['grpc-job-{id}', 'grpc-job-{id}-{suffix}'];
+
 export const DEFAULT_BACKEND_POD_PREFIX = 'panda-panda-focus-server';
 
 export function defaultLogOptions(): LogOptions {
@@ -135,14 +141,15 @@ export interface ProbeOptions {
   kube: KubeOptions;
   broker: BrokerOptions;
   match: MatchRules;
-  /** Log monitors; absent = the defaults (both on). */
-  logs?: LogOptions;
+  logs: LogOptions;
   timeoutMs: number;
   slowThresholdMs: number;
 }
 
+/** The namespace when neither the options nor the kube context name one. Its only home. */
 export const DEFAULT_NAMESPACE = 'panda';
 
+/** The defaults for `backendUrl`, unvalidated: `probeOptions({ backend: { url } })` is the checked way. */
 export function defaultProbeOptions(backendUrl: string): ProbeOptions {
   return {
     backend: {
@@ -155,10 +162,151 @@ export function defaultProbeOptions(backendUrl: string): ProbeOptions {
       requestTimeoutMs: 5_000,
     },
     kube: { enabled: true, syncTimeoutMs: 5_000 },
-    broker: { vhost: '/', queueNames: ['grpc-job-{id}', 'grpc-job-{id}-{suffix}'], suffixPattern: '[A-Za-z0-9]+', pollIntervalMs: 250, amqpPollIntervalMs: 25, managementStatsLagMs: 5_000 },
-    match: DEFAULT_MATCH_RULES,
+    broker: { vhost: '/', queueNames: [...DEFAULT_QUEUE_NAMES], suffixPattern: '[A-Za-z0-9]+', pollIntervalMs: 250, amqpPollIntervalMs: 25, managementStatsLagMs: 5_000 },
+    match: structuredClone(DEFAULT_MATCH_RULES),
     logs: defaultLogOptions(),
     timeoutMs: 30_000,
     slowThresholdMs: 20_000,
   };
+}
+
+/** What a shell sets: any part of ProbeOptions, at any depth. `undefined` means "not set" (the default stays). */
+export interface ProbeOverrides {
+  backend?: Partial<BackendOptions>;
+  kube?: Partial<KubeOptions>;
+  broker?: Partial<BrokerOptions>;
+  match?: Partial<MatchRules>;
+  logs?: Partial<Omit<LogOptions, 'backend' | 'pod'>> & { backend?: Partial<LogOptions['backend']>; pod?: Partial<LogOptions['pod']> };
+  timeoutMs?: number;
+  slowThresholdMs?: number;
+}
+
+/**
+ * What the user calls a field, by its path in ProbeOptions (`timeoutMs` → `--timeout`,
+ * `backend.url` → `consumerProbe.backendUrl`), so an error names what they set. Unnamed: the path.
+ */
+export type OptionNames = Readonly<Record<string, string>>;
+
+/**
+ * The defaults with `overrides` merged on top (objects merged key by key, arrays and the request body
+ * replaced), validated. Throws ProbeError('BAD_ARGUMENT') with one sentence naming the field. A label
+ * selector for the backend pods replaces the default name prefix unless a prefix is given too.
+ */
+export function probeOptions(overrides: ProbeOverrides, names: OptionNames = {}): ProbeOptions {
+  const url = overrides.backend?.url?.trim() ?? '';
+  const defaults = defaultProbeOptions(url);
+  const o = overrides;
+  const selector = o.logs?.backend?.labelSelector?.trim() || undefined;
+  const logsBackend = { ...defaults.logs.backend, ...defined(o.logs?.backend), labelSelector: selector };
+  if (selector && o.logs?.backend?.podNamePrefix === undefined) logsBackend.podNamePrefix = undefined;
+  const options: ProbeOptions = {
+    backend: { ...defaults.backend, ...defined(o.backend), url },
+    kube: { ...defaults.kube, ...defined(o.kube) },
+    broker: { ...defaults.broker, ...defined(o.broker) },
+    match: { ...defaults.match, ...defined(o.match) },
+    logs: {
+      ...defaults.logs,
+      ...defined({ ...o.logs, backend: undefined, pod: undefined }),
+      backend: defined(logsBackend) as LogOptions['backend'],
+      pod: { ...defaults.logs.pod, ...defined(o.logs?.pod) },
+    },
+    timeoutMs: o.timeoutMs ?? defaults.timeoutMs,
+    slowThresholdMs: o.slowThresholdMs ?? defaults.slowThresholdMs,
+  };
+  validate(options, (path) => names[path] ?? path);
+  return options;
+}
+
+/** The object without its `undefined` values, so they never hide a default. */
+function defined<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function validate(o: ProbeOptions, name: (path: string) => string): void {
+  const bad = (message: string): never => {
+    throw new ProbeError('BAD_ARGUMENT', message);
+  };
+  const atLeast = (path: string, value: number, min: number, unit = '') => {
+    if (!(Number.isFinite(value) && value >= min)) bad(`${name(path)} must be at least ${min}${unit}, got ${value}`);
+  };
+  const positive = (path: string, value: number) => {
+    if (!(Number.isFinite(value) && value > 0)) bad(`${name(path)} must be more than 0`);
+  };
+  const wholeNumber = (path: string, value: number) => {
+    if (!(Number.isInteger(value) && value >= 0)) bad(`${name(path)} must be a whole number, got ${value}`);
+  };
+  const urlWith = (path: string, value: string | undefined, schemes: string[]) => {
+    if (value === undefined) return;
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(value);
+    } catch {
+      bad(`${name(path)} is not a URL: "${value}"`);
+    }
+    if (!schemes.includes(parsed!.protocol)) bad(`${name(path)} must start with ${schemes.map((s) => `${s}//`).join(' or ')}, got "${value}"`);
+  };
+  const withId = (path: string, patterns: readonly string[]) => {
+    for (const p of patterns) if (!p.includes('{id}')) bad(`${name(path)} must contain {id} (the job id), got "${p}"`);
+  };
+  const regExp = (path: string, source: string) => {
+    try {
+      new RegExp(source);
+    } catch {
+      bad(`${name(path)} is not a regular expression: "${source}"`);
+    }
+  };
+
+  if (!o.backend.url) bad(`no backend URL is set (${name('backend.url')})`);
+  urlWith('backend.url', o.backend.url, ['http:', 'https:']);
+  for (const path of ['configurePath', 'metadataPath'] as const) {
+    if (!o.backend[path].startsWith('/')) bad(`${name(`backend.${path}`)} must start with /, got "${o.backend[path]}"`);
+  }
+  withId('backend.metadataPath', [o.backend.metadataPath]);
+  if (!o.backend.jobIdField.trim()) bad(`${name('backend.jobIdField')} must name the answer's job id field`);
+  atLeast('backend.pollIntervalMs', o.backend.pollIntervalMs, 10, ' ms');
+  positive('backend.requestTimeoutMs', o.backend.requestTimeoutMs);
+  positive('timeoutMs', o.timeoutMs);
+  positive('slowThresholdMs', o.slowThresholdMs);
+
+  const ns = o.kube.namespace;
+  if (ns !== undefined && !(ns.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns))) {
+    bad(`${name('kube.namespace')} must be a Kubernetes namespace name (lower-case letters, digits and '-'), got "${ns}"`);
+  }
+  positive('kube.syncTimeoutMs', o.kube.syncTimeoutMs);
+
+  urlWith('broker.managementUrl', o.broker.managementUrl, ['http:', 'https:']);
+  urlWith('broker.amqpUrl', o.broker.amqpUrl, ['amqp:', 'amqps:']);
+  if (o.broker.queueNames.length === 0) bad(`${name('broker.queueNames')} needs at least one queue name pattern`);
+  withId('broker.queueNames', o.broker.queueNames);
+  regExp('broker.suffixPattern', o.broker.suffixPattern);
+  atLeast('broker.pollIntervalMs', o.broker.pollIntervalMs, 10, ' ms');
+  if (o.broker.amqpPollIntervalMs !== undefined) atLeast('broker.amqpPollIntervalMs', o.broker.amqpPollIntervalMs, 1, ' ms');
+
+  const m = o.match;
+  if (m.primaryLabels.length === 0 && m.primaryNames.length === 0) {
+    bad(`${name('match.primaryLabels')} and ${name('match.primaryNames')} are both empty: no pod could ever be the job's`);
+  }
+  for (const path of ['primaryLabels', 'relatedLabels'] as const) {
+    for (const rule of m[path]) {
+      const eq = rule.indexOf('=');
+      if (eq <= 0 || !validLabelKey(rule.slice(0, eq).trim()) || !rule.includes('{id}')) {
+        bad(`${name(`match.${path}`)} takes label rules such as "job-name=grpc-job-{id}", got "${rule}"`);
+      }
+    }
+  }
+  withId('match.primaryNames', m.primaryNames);
+  withId('match.relatedNames', m.relatedNames);
+  withId('match.jobName', [m.jobName]);
+  withId('match.relatedJobNames', m.relatedJobNames);
+  regExp('match.suffixPattern', m.suffixPattern);
+
+  const selector = o.logs.backend.labelSelector;
+  try {
+    parseLabelSelector(selector);
+  } catch (e) {
+    if (!(e instanceof LabelSelectorSyntaxError)) throw e;
+    bad(`${name('logs.backend.labelSelector')} is not a valid label selector ("${selector}"): ${e.detail}`);
+  }
+  for (const path of ['startupLines', 'tailLines', 'maxLines'] as const) wholeNumber(`logs.${path}`, o.logs[path]);
+  atLeast('logs.graceMs', o.logs.graceMs, 0, ' ms');
 }

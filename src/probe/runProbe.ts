@@ -9,7 +9,7 @@ import { createProbeClock, type ProbeClock } from './clock';
 import { resolveKubeconfig, type ResolvedKubeconfig } from './kube/kubeconfig';
 import type { Observation, ProbeEndReason, Report, StampedObservation } from './model';
 import { ObservationBus, type Monitor, type MonitorDeps, type MonitorRun } from './monitor';
-import { defaultLogOptions, type ProbeOptions } from './options';
+import { DEFAULT_NAMESPACE, type ProbeOptions } from './options';
 import { DEFAULT_MONITORS } from './sources';
 import { Timeline } from './timeline';
 
@@ -41,13 +41,13 @@ export function startProbe(options: ProbeOptions, start: StartProbeOptions = {})
   const clock = start.clock ?? createProbeClock();
   const timeline = new Timeline(clock);
   if (start.onObservation) timeline.subscribe(start.onObservation);
-  const namespace = kube?.namespace ?? options.kube.namespace ?? 'panda';
+  const namespace = kube?.namespace ?? options.kube.namespace ?? DEFAULT_NAMESPACE;
   const snapshot = () =>
     buildReport(
       timeline.observations,
       options.match,
       { timeoutMs: options.timeoutMs, slowThresholdMs: options.slowThresholdMs, namespace },
-      { logLines: (options.logs ?? defaultLogOptions()).maxLines },
+      { logLines: options.logs.maxLines, queueNames: options.broker.queueNames },
     );
   const report = run(options, { kube, namespace, clock, timeline, monitors: start.monitors ?? DEFAULT_MONITORS, outer: start.signal }).then(snapshot);
   return { timeline, report, snapshot };
@@ -86,7 +86,7 @@ async function run(options: ProbeOptions, ctx: RunContext): Promise<void> {
     kube: ctx.kube,
     namespace: ctx.namespace,
     options,
-    logs: options.logs ?? defaultLogOptions(),
+    logs: options.logs,
     requestTimeoutMs: options.backend.requestTimeoutMs,
   };
 

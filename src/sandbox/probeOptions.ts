@@ -1,14 +1,17 @@
-// Probe options aimed at one scenario profile of a running sandbox, with the profile's compressed
-// thresholds: what `consumer-probe demo`, the extension's sandbox runs and the tests all probe.
-import { defaultProbeOptions, type ProbeOptions } from '../probe/options';
+// What a probe of one scenario profile of a running sandbox changes from the defaults: where the backend,
+// the cluster and the broker are, and the profile's compressed thresholds. Plain overrides: the shells
+// (`consumer-probe demo`, the extension's sandbox runs, the tests) hand them to the engine's
+// `probeOptions(...)`, so the sandbox needs only the engine's types.
+import type { ProbeOverrides } from '../probe/options';
 import type { SandboxProfile } from './profiles';
 import type { Sandbox } from './sandbox';
 
-export function probeOptionsForProfile(sandbox: Sandbox, profile: SandboxProfile): ProbeOptions {
-  const options = defaultProbeOptions(sandbox.backendUrlFor(profile.name));
-  options.kube = { ...options.kube, kubeconfig: sandbox.kubeconfigFor(profile.name), namespace: sandbox.namespace };
-  options.timeoutMs = profile.probe.timeoutMs * sandbox.timeScale;
-  options.slowThresholdMs = profile.probe.slowThresholdMs * sandbox.timeScale;
-  options.broker = { ...options.broker, ...sandbox.brokerOptions() };
-  return options;
+export function probeOverridesForProfile(sandbox: Sandbox, profile: SandboxProfile): ProbeOverrides {
+  return {
+    backend: { url: sandbox.backendUrlFor(profile.name) },
+    kube: { kubeconfig: sandbox.kubeconfigFor(profile.name), namespace: sandbox.namespace },
+    broker: sandbox.brokerOptions(),
+    timeoutMs: profile.probe.timeoutMs * sandbox.timeScale,
+    slowThresholdMs: profile.probe.slowThresholdMs * sandbox.timeScale,
+  };
 }

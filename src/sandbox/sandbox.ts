@@ -30,7 +30,7 @@ export interface SandboxOptions {
   podLabels?: Record<string, string>;
   /**
    * Plays every script this many times slower (default 1), to watch each stage arrive. The probe
-   * thresholds of `probeOptionsForProfile` stretch with it; the management API's statistics lag does not.
+   * thresholds of `probeOverridesForProfile` stretch with it; the management API's statistics lag does not.
    */
   timeScale?: number;
   /**

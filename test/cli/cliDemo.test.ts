@@ -59,5 +59,5 @@ test('Ctrl-C stops a running probe at once: the report says it was stopped, exit
   assert.equal(code, 1);
   assert.ok(Date.now() - interruptedAt < 3000, 'stops promptly, well before the 5 s timeout would have ended it');
   assert.match(out, /^pod_pending — .*\[INCONCLUSIVE\]$/m);
-  assert.match(out, /stopped at \d+\.\d{3} s/);
+  assert.match(out, /stopped at \d+\.\d{3}s/);
 });

@@ -7,7 +7,7 @@ import { startProbe } from '../../src/probe/runProbe';
 import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox, type SandboxJobRecord } from '../../src/sandbox/sandbox';
 import type { RabbitNode } from './rabbitmq';
-import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
+import { probeOptionsForProfile } from './sandboxOptions';
 import type { CleanupScope } from './tmp';
 
 /** The probe's t0 is taken just before the configure request leaves, so it may precede the sandbox's by a little. */

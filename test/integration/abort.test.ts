@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { startProbe } from '../../src/probe/runProbe';
 import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox } from '../../src/sandbox/sandbox';
-import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
+import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 import { waitFor } from '../helpers/waitFor';
 
 const activeHandles = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').sort();

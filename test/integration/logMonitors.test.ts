@@ -16,7 +16,7 @@ import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox } from '../../src/sandbox/sandbox';
 import type { LogEntry } from '../../src/sandbox/kube/podLogs';
 import { assertReportContract } from '../helpers/reportContract';
-import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
+import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 import { waitFor } from '../helpers/waitFor';
 
 /**
@@ -88,7 +88,7 @@ describe('log monitors against the sandbox', { concurrency: 2 }, () => {
     assert.ok(traceback.every((l) => l.atMs >= error.atMs), 'the traceback follows its error line');
     assertTimesMatch(sandbox, report, [error, ...traceback], backendEntries(sandbox));
     assert.ok(
-      report.scenario.evidence.some((e) => e.includes(`logged at ${(error.atMs / 1000).toFixed(3)} s: "ERROR focus.metadata: building metadata for job ${report.jobId} failed" → "KeyError: 'stream_port'"`)),
+      report.scenario.evidence.some((e) => e.includes(`logged at ${(error.atMs / 1000).toFixed(3)}s: "ERROR focus.metadata: building metadata for job ${report.jobId} failed" → "KeyError: 'stream_port'"`)),
       report.scenario.evidence.join('\n'),
     );
 
@@ -150,7 +150,7 @@ test('a refused configure: the backend\'s error is evidence; a selector that pic
   const refused = await startProbe(probeOptionsForProfile(sandbox, profileByName('configure_failed')!)).report;
   assert.equal(refused.scenario.id, 'configure_failed');
   assert.ok(
-    refused.scenario.evidence.some((e) => /logged at [\d.]+ s \(not naming the job\): "ERROR focus\.api: POST \/configure refused: all 30 job windows are busy"$/.test(e)),
+    refused.scenario.evidence.some((e) => /logged at [\d.]+s \(not naming the job\): "ERROR focus\.api: POST \/configure refused: all 30 job windows are busy"$/.test(e)),
     refused.scenario.evidence.join('\n'),
   );
   const options = probeOptionsForProfile(sandbox, profileByName('configure_failed')!);

@@ -8,7 +8,7 @@ import { PROFILES } from '../../src/sandbox/profiles';
 import { SANDBOX_STATS_LAG_MS, Sandbox } from '../../src/sandbox/sandbox';
 import { renderJson } from '../../src/probe/report/json';
 import { assertReportContract } from '../helpers/reportContract';
-import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
+import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 
 /**
  * How late the probe may see a step: watch delivery for Kubernetes; one poll interval for metadata and

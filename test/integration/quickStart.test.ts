@@ -10,7 +10,7 @@ import { deferred, type Monitor } from '../../src/probe/monitor';
 import { startProbe } from '../../src/probe/runProbe';
 import { DEFAULT_MONITORS } from '../../src/probe/sources';
 import { BACKEND_CONTAINER } from '../../src/sandbox/cluster';
-import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
+import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox } from '../../src/sandbox/sandbox';
 import { assertReportContract } from '../helpers/reportContract';

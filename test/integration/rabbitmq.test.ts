@@ -26,7 +26,7 @@ import { Sandbox } from '../../src/sandbox/sandbox';
 import { rabbitmqSkip, startRabbitMQ, type RabbitNode } from '../helpers/rabbitmq';
 import { assertFollowsTruth, probeOnBroker, sandboxOnBroker } from '../helpers/realBrokerProbe';
 import { assertReportContract } from '../helpers/reportContract';
-import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
+import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 import { waitFor, withDeadline } from '../helpers/waitFor';
 
 const skip = rabbitmqSkip();
@@ -90,7 +90,7 @@ describe('a real broker, AMQP and management API', { skip }, () => {
       // A default broker shows a consumer up to 5 s late: this run (5 s) may end first, and then says so.
       const endMs = run.report.metadataAttempts.at(-1)!.atMs;
       assert.ok(truth + node.statsLagMs > endMs - MANAGEMENT_POLL_MS, 'the consumer had time to show, yet the probe missed it');
-      has(run.report.scenario.evidence, /but no consumer attached by [\d.]+ s; last seen with (an unknown number of|0) consumers.* \(source: management API \(statistics lag ≈5 s\)\)$/);
+      has(run.report.scenario.evidence, /but no consumer attached by [\d.]+s; last seen with (an unknown number of|0) consumers.* \(source: management API \(statistics lag ≈5 s\)\)$/);
     }
   });
 
@@ -98,8 +98,8 @@ describe('a real broker, AMQP and management API', { skip }, () => {
     test('consumer_never_ready: queue created, no consumer; the backend\'s refusal', async (t) => {
       const { report } = await probeOnBroker(t, node, 'consumer_never_ready');
       const { evidence, suggestions } = report.scenario;
-      has(evidence, new RegExp(`^queue grpc-job-${report.jobId} created at [\\d.]+ s \\(AMQP check, real time\\), but no consumer attached by [\\d.]+ s; last seen with 0 consumers`));
-      has(evidence, /logged at [\d.]+ s: "ERROR focus\.consumers: cannot start the consumer for job [\d-]+" → "pika\.exceptions\.ChannelClosedByBroker: \(403/);
+      has(evidence, new RegExp(`^queue grpc-job-${report.jobId} created at [\\d.]+s \\(AMQP check, real time\\), but no consumer attached by [\\d.]+s; last seen with 0 consumers`));
+      has(evidence, /logged at [\d.]+s: "ERROR focus\.consumers: cannot start the consumer for job [\d-]+" → "pika\.exceptions\.ChannelClosedByBroker: \(403/);
       has(suggestions, /exists but the backend never attached a consumer/);
       has(suggestions, /^Fix the backend error "pika\.exceptions\.ChannelClosedByBroker/);
     });
@@ -109,8 +109,8 @@ describe('a real broker, AMQP and management API', { skip }, () => {
       const { evidence, suggestions } = report.scenario;
       assert.equal(report.queue, null);
       assert.equal(report.timings.queueCreatedMs, null);
-      has(evidence, new RegExp(`^no queue for job ${report.jobId} appeared on the broker \\(watched through AMQP and the management API until [\\d.]+ s\\)$`));
-      has(evidence, /logged at [\d.]+ s: "ERROR baby_analyzer: cannot connect to amqp:\/\/rabbitmq-panda\.panda\.svc:5672/);
+      has(evidence, new RegExp(`^no queue for job ${report.jobId} appeared on the broker \\(watched through AMQP and the management API until [\\d.]+s\\)$`));
+      has(evidence, /logged at [\d.]+s: "ERROR baby_analyzer: cannot connect to amqp:\/\/rabbitmq-panda\.panda\.svc:5672/);
       has(suggestions, /never declared its queue grpc-job-[\d-]+: check that it reaches RabbitMQ/);
     });
 
@@ -135,7 +135,7 @@ describe('a real broker, AMQP and management API', { skip }, () => {
     const options = probeOptionsForProfile(sandbox, profileByName('healthy')!);
     options.broker = { ...options.broker, username: 'probe-user', password, amqpUrl: `amqp://probe-user:${encodeURIComponent(password)}@127.0.0.1:${node.amqpPort}/` };
     const lines: string[] = [];
-    const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l)) }).report;
+    const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l), { match: options.match }) }).report;
     assert.equal(report.scenario.id, 'healthy');
     assert.equal(report.logs.queue?.history[0]?.source, 'amqp', 'the AMQP check logged in with the probe user');
     assert.notEqual(report.logs.queue?.history.find((h) => h.source === 'management'), undefined, 'so did the management API');
@@ -299,7 +299,7 @@ describe('the CLI with a real broker', { skip }, () => {
     assert.notEqual(report.timings.consumerAttachedMs, null);
     assert.ok(report.logs.backend.lines.some((l: { reason: string }) => l.reason === 'traceback'));
     assert.ok(report.logs.pod.lines.length > 0);
-    has(report.scenario.evidence, /a consumer attached at [\d.]+ s \(AMQP check, real time\)/);
+    has(report.scenario.evidence, /a consumer attached at [\d.]+s \(AMQP check, real time\)/);
     has(report.scenario.evidence, /"ERROR focus\.metadata: building metadata for job [\d-]+ failed" → "KeyError: 'stream_port'"/);
     assert.match(stderr, /real RabbitMQ: management API http:\/\/127\.0\.0\.1:\d+, AMQP amqp:\/\/127\.0\.0\.1:\d+/);
     assert.ok(secretFree(stdout + stderr), 'credentials from the URLs were printed');

@@ -40,7 +40,7 @@ describe('a real broker with fast statistics, management API only', { skip }, ()
     assert.equal(consumer!.ackRequired, true);
     assert.match(consumer!.connection ?? '', /^127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+$/);
     assert.ok(
-      run.report.scenario.evidence.some((e) => /a consumer attached at [\d.]+ s \(management API, statistics may lag\)/.test(e)),
+      run.report.scenario.evidence.some((e) => /a consumer attached at [\d.]+s \(management API, statistics may lag\)/.test(e)),
       run.report.scenario.evidence.join('\n'),
     );
   });

@@ -12,7 +12,7 @@ import { renderJUnit } from '../../src/probe/report/junit';
 import { renderTextReport } from '../../src/probe/report/text';
 import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox } from '../../src/sandbox/sandbox';
-import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
+import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 
 const BACKEND_TOKEN = 'backend-s3cret-5f1a9c';
 
@@ -21,7 +21,7 @@ async function probe(sandbox: Sandbox, token: string | undefined, profile = 'hea
   options.backend.token = token;
   options.broker.password = 'guest';
   const lines: string[] = [];
-  const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l)) }).report;
+  const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l), { match: options.match }) }).report;
   const everything = [lines.join('\n'), renderJson(report), renderMarkdown(report), renderJUnit(report), renderTextReport(report)].join('\n');
   return { report, everything };
 }
@@ -68,7 +68,7 @@ test('broker credentials that are refused or cannot be tried are never echoed', 
   // Nothing listens on port 1: the AMQP check fails to connect with the password in the URL.
   options.broker.amqpUrl = `amqp://probe-user:${amqpPassword}@127.0.0.1:1/`;
   const lines: string[] = [];
-  const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l)) }).report;
+  const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l), { match: options.match }) }).report;
   const everything = [lines.join('\n'), renderJson(report), renderMarkdown(report), renderJUnit(report), renderTextReport(report)].join('\n');
   assert.equal(report.scenario.id, 'healthy', 'the broker is only a witness: the run itself is unaffected');
   for (const secret of [managementPassword, amqpPassword, Buffer.from(`probe-user:${managementPassword}`).toString('base64')]) {

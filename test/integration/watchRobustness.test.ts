@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { startProbe } from '../../src/probe/runProbe';
 import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox } from '../../src/sandbox/sandbox';
-import { probeOptionsForProfile } from '../../src/sandbox/probeOptions';
+import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 
 test('watch streams closed after every pod change and one 410 mid-run: no pod transition is missed', async (t) => {
   const sandbox = await Sandbox.start();

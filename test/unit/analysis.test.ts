@@ -91,3 +91,14 @@ test('condition transitions are kept with the time each was first observed', () 
     ['PodScheduled=True@450', 'Ready=True@1400'],
   );
 });
+
+test('the job\'s object names are resolved once, from the match rules and the queue patterns', () => {
+  const rules = { ...DEFAULT_MATCH_RULES, jobName: 'analyzer-{id}', relatedJobNames: ['sweeper-{id}'] };
+  const patterns = { queueNames: ['jobs.{id}', 'jobs.{id}.{suffix}'] };
+  const predicted = analyse(new TimelineBuilder('19-5').watching().observations, rules, patterns);
+  assert.deepEqual(predicted.names, { job: 'analyzer-19-5', relatedJobs: ['sweeper-19-5'], queue: 'jobs.19-5' });
+  const seen = analyse(new TimelineBuilder('19-5').watching().queue(900, 0, 'jobs.19-5.a1b2').observations, rules, patterns);
+  assert.equal(seen.names?.queue, 'jobs.19-5.a1b2', 'the queue the broker showed wins over the prediction');
+  assert.equal(analyse(new TimelineBuilder('19-5').observations, rules).names?.queue, null, 'no patterns, no queue seen: unknown');
+  assert.equal(analyse(new TimelineBuilder(null, { configureStatus: 503, configureError: 'busy' }).observations, rules).names, null);
+});

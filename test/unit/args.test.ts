@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCommandLine, realBrokerFlags } from '../../src/cli/args';
+import { parseCommandLine, realBrokerFlags, type CliCommand } from '../../src/cli/args';
+import { runOptions } from '../../src/cli/runOptions';
 import { ProbeError } from '../../src/probe/errors';
 
 test('run: every contract flag is parsed', () => {
@@ -62,3 +63,21 @@ for (const [argv, message] of bad) {
     assert.throws(() => parseCommandLine(argv), (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && message.test(e.message));
   });
 }
+
+test('run: the flags become the engine options through the one builder', () => {
+  const run = (...flags: string[]) => runOptions(parseCommandLine(['run', '--backend', 'http://b', ...flags]) as Extract<CliCommand, { command: 'run' }>, {});
+  assert.deepEqual(run().logs.backend, { enabled: true, podNamePrefix: 'panda-panda-focus-server' });
+  assert.deepEqual(run('--backend-selector', 'app in (focus,api)').logs.backend, { enabled: true, labelSelector: 'app in (focus,api)' }, 'a selector alone replaces the prefix');
+  assert.deepEqual(run('--backend-pods', 'focus-', '--backend-selector', 'app=focus').logs.backend, { enabled: true, podNamePrefix: 'focus-', labelSelector: 'app=focus' });
+  const quiet = run('--no-logs', '--timeout', '12.5', '--namespace', 'team-a');
+  assert.deepEqual([quiet.logs.backend.enabled, quiet.logs.pod.enabled, quiet.timeoutMs, quiet.kube.namespace], [false, false, 12_500, 'team-a']);
+  const broker = runOptions(parseCommandLine(['run', '--backend', 'http://b', '--amqp', 'amqp://mq']) as Extract<CliCommand, { command: 'run' }>, {
+    CONSUMER_PROBE_RABBITMQ_USER: 'probe', CONSUMER_PROBE_TOKEN: 't',
+  });
+  assert.deepEqual([broker.broker.amqpUrl, broker.broker.username, broker.backend.token], ['amqp://mq', 'probe', 't']);
+  assert.throws(
+    () => run('--backend-selector', 'app in (focus'),
+    (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /^--backend-selector is not a valid label selector/.test(e.message),
+  );
+  assert.throws(() => run('--namespace', 'Team_A'), (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /^--namespace must be a Kubernetes namespace name/.test(e.message));
+});

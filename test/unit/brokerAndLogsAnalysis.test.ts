@@ -8,13 +8,13 @@ import { buildReport } from '../../src/probe/buildReport';
 import { diagnose } from '../../src/probe/diagnose';
 import { analyseLogs, foldLines } from '../../src/probe/logs/logReport';
 import type { LogLine, Scenario } from '../../src/probe/model';
-import { DEFAULT_MATCH_RULES } from '../../src/probe/options';
+import { DEFAULT_MATCH_RULES, DEFAULT_QUEUE_NAMES } from '../../src/probe/options';
 import { renderJson } from '../../src/probe/report/json';
 import { POD, TimelineBuilder, jobLabels, podReadyTimeline } from '../fixtures/timelines';
 import { assertReportContract } from '../helpers/reportContract';
 
 const ctx = { timeoutMs: 5000, slowThresholdMs: 4000, namespace: 'panda' };
-const diagnoseOf = (b: TimelineBuilder): Scenario => diagnose(analyse(b.observations, DEFAULT_MATCH_RULES), ctx);
+const diagnoseOf = (b: TimelineBuilder): Scenario => diagnose(analyse(b.observations, DEFAULT_MATCH_RULES, { queueNames: DEFAULT_QUEUE_NAMES }), ctx);
 const has = (list: string[], re: RegExp) => assert.ok(list.some((e) => re.test(e)), `${re} in:\n${list.join('\n')}`);
 
 const METADATA_TRACEBACK: [string, Partial<LogLine>][] = [
@@ -65,7 +65,7 @@ test('queue: right after a declare the management API has no statistics: unknown
 test('queue created, no consumer: evidence says so with the source; the suggestion points at the backend', () => {
   const sc = diagnoseOf(notReady(podReadyTimeline('4-2').broker(-5, 'amqp', 'watching').queueVia('amqp', 1640, 0)));
   assert.equal(sc.id, 'consumer_never_ready');
-  has(sc.evidence, /^queue grpc-job-4-2 created at 1\.640 s \(AMQP check, real time\), but no consumer attached by 5\.000 s; last seen with 0 consumers, 0 messages \(source: AMQP/);
+  has(sc.evidence, /^queue grpc-job-4-2 created at 1\.640s \(AMQP check, real time\), but no consumer attached by 5\.000s; last seen with 0 consumers, 0 messages \(source: AMQP/);
   has(sc.suggestions, /exists but the backend never attached a consumer/);
 });
 
@@ -77,8 +77,8 @@ test('queue never created: evidence names the sources watched; the suggestion an
       .log(1600, 'pod', 'ERROR baby_analyzer: cannot connect to amqp://rabbitmq:5672: Connection refused', { level: 'ERROR', reason: 'error', mentionsJob: false }),
   );
   const sc = diagnoseOf(b);
-  has(sc.evidence, /^no queue for job 4-2 appeared on the broker \(watched through AMQP and the management API until 5\.000 s\)$/);
-  has(sc.evidence, /^pod grpc-job-4-2-x7k2p logged at 1\.600 s: "ERROR baby_analyzer: cannot connect to amqp/);
+  has(sc.evidence, /^no queue for job 4-2 appeared on the broker \(watched through AMQP and the management API until 5\.000s\)$/);
+  has(sc.evidence, /^pod grpc-job-4-2-x7k2p logged at 1\.600s: "ERROR baby_analyzer: cannot connect to amqp/);
   has(sc.suggestions, /never declared its queue grpc-job-4-2: check that it reaches RabbitMQ/);
 });
 
@@ -87,10 +87,10 @@ test('consumer attached, metadata never ready: the backend\'s first error about 
   b = b.log(900, 'backend', 'ERROR focus.api: unrelated failure of job 4-20', { level: 'ERROR', reason: 'error', mentionsJob: false });
   METADATA_TRACEBACK.forEach(([text, line], i) => (b = b.log(2100 + i * 0.01, 'backend', text, line)));
   const sc = diagnoseOf(notReady(b));
-  has(sc.evidence, /a consumer attached at 2\.010 s \(AMQP check, real time\)/);
+  has(sc.evidence, /a consumer attached at 2\.010s \(AMQP check, real time\)/);
   has(
     sc.evidence,
-    /^backend panda-panda-focus-server-7d9f8c6b5d-x2x9k logged at 2\.100 s: "ERROR focus\.metadata: building metadata for job 4-2 failed" → "KeyError: 'stream_port'"$/,
+    /^backend panda-panda-focus-server-7d9f8c6b5d-x2x9k logged at 2\.100s: "ERROR focus\.metadata: building metadata for job 4-2 failed" → "KeyError: 'stream_port'"$/,
   );
   has(sc.suggestions, /A consumer is attached to grpc-job-4-2, yet metadata never became ready/);
   has(sc.suggestions, /^Fix the backend error "KeyError: 'stream_port'" \(kubectl -n panda logs panda-panda-focus-server-7d9f8c6b5d-x2x9k -c focus-server/);
@@ -99,7 +99,7 @@ test('consumer attached, metadata never ready: the backend\'s first error about 
 test('without an error naming the job, the first backend error is cited as such', () => {
   const b = podReadyTimeline('4-2').log(900, 'backend', 'ERROR focus.api: database is locked', { level: 'ERROR', reason: 'error', mentionsJob: false });
   const sc = diagnoseOf(notReady(b));
-  has(sc.evidence, /logged at 0\.900 s \(not naming the job\): "ERROR focus\.api: database is locked"/);
+  has(sc.evidence, /logged at 0\.900s \(not naming the job\): "ERROR focus\.api: database is locked"/);
 });
 
 test('a crashed container: its last line is evidence and the first suggestion', () => {
@@ -174,5 +174,5 @@ test('a broker source that failed is evidence even when the other one worked', (
     .queueVia('management', 1700, null);
   const sc = diagnoseOf(notReady(b));
   has(sc.evidence, /^AMQP check unavailable: cannot connect to amqp:\/\/mq:5672: ACCESS_REFUSED/);
-  has(sc.evidence, /^queue grpc-job-4-2 created at 1\.700 s \(management API, statistics may lag\)/);
+  has(sc.evidence, /^queue grpc-job-4-2 created at 1\.700s \(management API, statistics may lag\)/);
 });

@@ -20,14 +20,14 @@ test('healthy: ready within the threshold', () => {
   const sc = diagnoseOf(healthyTimeline('19-5', 2300));
   expectScenario(sc, 'healthy');
   assert.equal(sc.severity, 'ok');
-  assert.match(sc.summary, /2\.300 s/);
+  assert.match(sc.summary, /2\.300s/);
 });
 
 test('slow_consumer: the pod was ready early, the backend took the time', () => {
   const sc = diagnoseOf(healthyTimeline('19-5', 5400));
   expectScenario(sc, 'slow_consumer');
   assert.equal(sc.severity, 'warning');
-  assert.match(sc.summary, /4\.000 s went to the backend/);
+  assert.match(sc.summary, /4\.000s went to the backend/);
 });
 
 test('slow_pod_start: most of the time went into scheduling and starting the pod', () => {
@@ -45,15 +45,15 @@ test('slow_pod_start: most of the time went into scheduling and starting the pod
   const sc = diagnoseOf(b);
   expectScenario(sc, 'slow_pod_start');
   assert.ok(sc.evidence.some((e) => e.includes(`FailedScheduling: ${GPU_MESSAGE}`)), sc.evidence.join('\n'));
-  assert.ok(sc.evidence.some((e) => e.includes('waited 2.500 s to be scheduled')), sc.evidence.join('\n'));
-  assert.ok(sc.evidence.includes('pod conditions became True: PodScheduled 2.800 s → Ready 4.400 s'), sc.evidence.join('\n'));
+  assert.ok(sc.evidence.some((e) => e.includes('waited 2.500s to be scheduled')), sc.evidence.join('\n'));
+  assert.ok(sc.evidence.includes('pod conditions became True: PodScheduled 2.800s → Ready 4.400s'), sc.evidence.join('\n'));
 });
 
 test('consumer_never_ready: pod Running and Ready, metadata kept answering 404', () => {
   const sc = diagnoseOf(podReadyTimeline('4-2').queue(1600, 0).metadata(160, 7900, 404, 'Invalid job_id').end(8000, 'timeout'));
   expectScenario(sc, 'consumer_never_ready');
   assert.ok(sc.evidence.some((e) => /404 "Invalid job_id" \(78 attempts/.test(e)), sc.evidence.join('\n'));
-  assert.ok(sc.evidence.some((e) => e.includes('queue grpc-job-4-2 seen at 1.600 s with 0 consumers')));
+  assert.ok(sc.evidence.some((e) => e.includes('queue grpc-job-4-2 seen at 1.600s with 0 consumers')));
   assert.ok(sc.suggestions.some((s) => s.includes('4-2')));
 });
 
@@ -69,6 +69,41 @@ test('pod_never_created: the Job exists, FailedCreate names the quota', () => {
   expectScenario(sc, 'pod_never_created');
   assert.ok(sc.evidence.includes(`FailedCreate: ${quota}`), sc.evidence.join('\n'));
   assert.ok(sc.suggestions.some((s) => s.includes('kubectl -n panda describe job grpc-job-5-5')));
+});
+
+test('pod_never_created with a custom Job name (match.jobName): the FailedCreate evidence is kept and the suggestion names that Job', () => {
+  const quota = 'Error creating: pods "analyzer-5-5-" is forbidden: exceeded quota: gpu-quota';
+  const rules = { ...DEFAULT_MATCH_RULES, jobName: 'analyzer-{id}', primaryNames: ['analyzer-{id}-{suffix}'], primaryLabels: ['job-name=analyzer-{id}'] };
+  const b = new TimelineBuilder('5-5')
+    .watching()
+    .job(200, 'analyzer-5-5')
+    .event(260, 'Warning', 'FailedCreate', 'Job/analyzer-5-5', quota)
+    .metadata(160, 7900, 404, 'Invalid job_id')
+    .end(8000, 'timeout');
+  const a = analyse(b.observations, rules);
+  assert.equal(a.names?.job, 'analyzer-5-5');
+  const sc = diagnose(a, ctx);
+  expectScenario(sc, 'pod_never_created');
+  assert.ok(sc.summary.includes('although the Job analyzer-5-5 exists'), sc.summary);
+  assert.ok(sc.evidence.includes(`FailedCreate: ${quota}`), sc.evidence.join('\n'));
+  assert.ok(sc.suggestions.some((s) => s.includes('kubectl -n panda describe job analyzer-5-5')), sc.suggestions.join('\n'));
+  assert.ok(![sc.summary, ...sc.evidence, ...sc.suggestions].some((t) => t.includes('grpc-job')), 'nothing names the default Job');
+});
+
+test('pod_never_created with a custom Job name that never appeared: the evidence names the expected Job', () => {
+  const rules = { ...DEFAULT_MATCH_RULES, jobName: 'analyzer-{id}' };
+  const sc = diagnose(analyse(new TimelineBuilder('5-5').watching().metadata(160, 7900, 404, 'Invalid job_id').end(8000, 'timeout').observations, rules), ctx);
+  expectScenario(sc, 'pod_never_created');
+  assert.ok(sc.evidence.includes('no Job analyzer-5-5 appeared either'), sc.evidence.join('\n'));
+});
+
+test('consumer_never_ready with an unwatched broker names the queue the queue patterns predict', () => {
+  const b = podReadyTimeline('4-2').metadata(160, 7900, 404, 'Invalid job_id').end(8000, 'timeout');
+  const custom = diagnose(analyse(b.observations, DEFAULT_MATCH_RULES, { queueNames: ['jobs.{id}', 'jobs.{id}.{suffix}'] }), ctx);
+  expectScenario(custom, 'consumer_never_ready');
+  assert.ok(custom.suggestions.some((s) => s.includes('Check that the queue jobs.4-2 exists')), custom.suggestions.join('\n'));
+  const unknown = diagnose(analyse(b.observations, DEFAULT_MATCH_RULES), ctx);
+  assert.ok(unknown.suggestions.some((s) => s.includes('Check that the queue of job 4-2 exists')), unknown.suggestions.join('\n'));
 });
 
 test('pod_never_created needs the cluster to have been watched: otherwise cluster_unavailable', () => {
@@ -167,7 +202,7 @@ test('a healthy run still says when pods could not be observed', () => {
 
 test('a stopped run says so instead of blaming the timeout, and is inconclusive', () => {
   const sc = diagnoseOf(podReadyTimeline('4-4').metadata(160, 2000, 404).end(2100, 'aborted'));
-  assert.match(sc.summary, /stopped at 2\.100 s/);
+  assert.match(sc.summary, /stopped at 2\.100s/);
   assert.equal(sc.severity, 'inconclusive');
 });
 
@@ -177,7 +212,7 @@ test('a run stopped before /configure answered does not blame the backend', () =
   const sc = diagnoseOf(b.end(40, 'aborted'));
   assert.equal(sc.id, 'configure_failed');
   assert.equal(sc.severity, 'inconclusive');
-  assert.match(sc.summary, /stopped at 0\.040 s, before POST \/configure answered/);
+  assert.match(sc.summary, /stopped at 0\.040s, before POST \/configure answered/);
 });
 
 test('every scenario id is produced by some rule above', () => {

@@ -59,8 +59,7 @@ function settingsFromManifest(): ProbeSettings {
 describe('extension manifest', () => {
   test('settings defaults are the engine defaults (the Focus Server profile)', () => {
     const fromSettings = probeOptionsFromSettings(settingsFromManifest(), {});
-    const engine = defaultProbeOptions('https://focus.example:5000');
-    assert.deepEqual(fromSettings, { ...engine, kube: { ...engine.kube, kubeconfig: undefined, context: undefined, namespace: undefined }, backend: { ...engine.backend, token: undefined } });
+    assert.deepEqual(fromSettings, defaultProbeOptions('https://focus.example:5000'));
     assert.deepEqual(fromSettings.match, DEFAULT_MATCH_RULES);
     assert.deepEqual(fromSettings.logs, defaultLogOptions());
   });
@@ -122,10 +121,10 @@ describe('settings → probe options', () => {
     const o = probeOptionsFromSettings({ ...base, amqpUrl: 'amqp://rabbit:5672/', followLogs: false, backendPodPrefix: '', backendPodSelector: 'app=focus' }, {});
     assert.equal(o.broker.amqpUrl, 'amqp://rabbit:5672/');
     assert.equal(o.broker.managementUrl, undefined);
-    assert.equal(o.logs!.backend.enabled, false);
-    assert.equal(o.logs!.pod.enabled, false);
-    assert.equal(o.logs!.backend.labelSelector, 'app=focus');
-    assert.equal(o.logs!.backend.podNamePrefix, undefined);
+    assert.equal(o.logs.backend.enabled, false);
+    assert.equal(o.logs.pod.enabled, false);
+    assert.equal(o.logs.backend.labelSelector, 'app=focus');
+    assert.equal(o.logs.backend.podNamePrefix, undefined);
   });
 
   test('the run target kept in the history never carries the backend URL\'s credentials', () => {
@@ -144,5 +143,20 @@ describe('settings → probe options', () => {
     bad({ backendUrl: 'focus:5000' }, /must start with http/);
     bad({ timeoutSeconds: 0 }, /timeoutSeconds/);
     bad({ pollIntervalMs: 1 }, /pollIntervalMs/);
+    bad({ backendPodSelector: 'app in (focus' }, /^consumerProbe\.logs\.backendPodSelector is not a valid label selector \("app in \(focus"\): found '', expected: ',' or '\)'$/);
+    bad({ match: { ...base.match, jobName: 'analyzer' } }, /^consumerProbe\.match\.jobName must contain \{id\}/);
+    bad({ namespace: 'Team_A' }, /^consumerProbe\.namespace must be a Kubernetes namespace name/);
+  });
+
+  test('a backend label selector replaces the prefix the setting shows by default, as on the command line', () => {
+    const o = probeOptionsFromSettings({ ...base, backendPodSelector: 'app.kubernetes.io/name=focus-server' }, {});
+    assert.equal(base.backendPodPrefix, 'panda-panda-focus-server');
+    assert.deepEqual(o.logs.backend, { enabled: true, labelSelector: 'app.kubernetes.io/name=focus-server' });
+    assert.equal(probeOptionsFromSettings(base, {}).logs.backend.podNamePrefix, 'panda-panda-focus-server', 'without a selector the prefix stays');
+  });
+
+  test('a backend label selector may use the full grammar, and a prefix set beside it is kept', () => {
+    const o = probeOptionsFromSettings({ ...base, backendPodPrefix: 'focus-', backendPodSelector: 'app in (focus,api)' }, {});
+    assert.deepEqual(o.logs.backend, { enabled: true, podNamePrefix: 'focus-', labelSelector: 'app in (focus,api)' });
   });
 });

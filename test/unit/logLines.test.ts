@@ -117,3 +117,13 @@ test('backend pods by name prefix and/or label selector', () => {
   assert.ok(!byLabel.matches({ name: 'x', labels: { 'app.kubernetes.io/name': 'focus-server', debug: '1' } }));
   assert.ok(!byLabel.matches({ name: 'x', labels: {} }));
 });
+
+test('backend pods by a set-based label selector: app in (focus,api) selects both, and nothing else', () => {
+  const selector = backendPodSelector({ enabled: true, labelSelector: 'app in (focus,api), tier notin (canary)' });
+  assert.equal(selector.text, 'app in (focus,api), tier notin (canary)');
+  assert.ok(selector.matches({ name: 'a', labels: { app: 'focus' } }));
+  assert.ok(selector.matches({ name: 'b', labels: { app: 'api', tier: 'web' } }));
+  assert.ok(!selector.matches({ name: 'c', labels: { app: 'api', tier: 'canary' } }));
+  assert.ok(!selector.matches({ name: 'd', labels: { app: 'broker' } }));
+  assert.ok(!selector.matches({ name: 'e', labels: {} }));
+});

@@ -398,7 +398,7 @@ describe('createLiveTextLog', () => {
     { name: 'baby-analyzer', ready: false, restartCount: 0, state: 'waiting' as const, reason, message: null, exitCode: null, lastTerminated: null },
   ];
 
-  function run(observations: Observation[], opts?: Parameters<typeof createLiveTextLog>[1]): string[] {
+  function run(observations: Observation[], opts: Parameters<typeof createLiveTextLog>[1] = { match: DEFAULT_MATCH_RULES }): string[] {
     const lines: string[] = [];
     const log = createLiveTextLog((l) => lines.push(l), opts);
     for (const o of observations) log(o);
@@ -435,7 +435,8 @@ describe('createLiveTextLog', () => {
   });
 
   test('one line per visible pod change, none for unchanged MODIFIED', () => {
-    const lines = run(podSequence).filter((l) => l.includes(' POD '));
+    const answered: Observation = { kind: 'configure.answered', atMs: 300, status: 200, jobId: JOB_ID, error: null };
+    const lines = run([answered, ...podSequence]).filter((l) => l.includes(' POD '));
     assert.deepEqual(lines, [
       '[  0.402s] POD grpc-job-19-5-abcde  Pending (new)',
       '[  0.415s] POD grpc-job-19-5-abcde  Pending → Pending (ContainerCreating)',

@@ -2,30 +2,13 @@
 // how a time, a gap between milestones or a run of metadata attempts is described.
 
 import { TIMING_KEYS } from '../model';
+import type { Report, TimingKey, Timings } from '../model';
 import { oneLine, truncate } from '../text';
+import { NEVER, formatSeconds, formatStamp } from '../phrasing';
+import { foldAttempts, type AttemptRun } from '../attempts';
 
-export { oneLine, truncate };
-import type { MetadataAttempt, Report, TimingKey, Timings } from '../model';
-
-/** Shown wherever a time was never observed. */
-export const NEVER = '—';
-
-/** `1234` → `1.234s`; `null` (never observed) → `—`. */
-export function formatSeconds(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return NEVER;
-  return `${seconds3(ms)}s`;
-}
-
-/** Three decimals, without the `-0.000` that rounding a tiny negative time would print. */
-function seconds3(ms: number): string {
-  const text = (ms / 1000).toFixed(3);
-  return text === '-0.000' ? '0.000' : text;
-}
-
-/** Fixed-width time stamp for line-oriented logs: `[  0.231s]`, so columns line up until 999 s. */
-export function formatStamp(ms: number): string {
-  return `[${seconds3(ms).padStart(7)}s]`;
-}
+// The engine's phrasing and attempt folding, re-exported for the renderers and the extension's views.
+export { NEVER, formatSeconds, formatStamp, foldAttempts, oneLine, truncate, type AttemptRun };
 
 export const TIMING_LABELS: Record<TimingKey, string> = {
   configureMs: 'configure answered',
@@ -116,29 +99,6 @@ export function whereTimeWent(report: Report): string {
   return `${gap.label} took ${formatSeconds(gap.ms)}${share}.`;
 }
 
-/** A run of consecutive metadata attempts with the same outcome. */
-export interface AttemptRun {
-  status: number | null;
-  error: string | null;
-  count: number;
-  firstMs: number;
-  lastMs: number;
-}
-
-export function foldAttempts(attempts: readonly MetadataAttempt[]): AttemptRun[] {
-  const runs: AttemptRun[] = [];
-  for (const a of attempts) {
-    const last = runs[runs.length - 1];
-    if (last && last.status === a.status && last.error === a.error) {
-      last.count += 1;
-      last.lastMs = a.atMs;
-    } else {
-      runs.push({ status: a.status, error: a.error, count: 1, firstMs: a.atMs, lastMs: a.atMs });
-    }
-  }
-  return runs;
-}
-
 const OUTCOME_MAX = 100;
 
 /** `404 Invalid job_id`, `200`, `no response (ECONNREFUSED)`; long backend bodies are cut. */
@@ -170,9 +130,6 @@ export function reportSpanMs(report: Report): number {
   ].filter((t) => Number.isFinite(t));
   return times.length ? Math.max(...times) : 0;
 }
-
-/** Cluster and backend strings may hold newlines or terminal escapes: one line, no control chars. */
-
 
 /** Greedy word wrap; words longer than the width are hard-split so nothing runs off a terminal. */
 export function wrap(text: string, width: number, indent = ''): string[] {

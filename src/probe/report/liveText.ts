@@ -6,23 +6,22 @@ import { matchPod } from '../matching';
 import type { JobSnapshot, Observation, PodRole, PodSnapshot } from '../model';
 import type { MatchRules } from '../options';
 import { podReason } from '../podState';
+import { count } from '../phrasing';
 import { redactUrl } from '../text';
 import { describeOutcome, formatSeconds, formatStamp, oneLine, podState } from './format';
 
 export interface LiveTextOptions {
   /**
    * The run's matching rules decide roles once the configure answer names the job (before that every
-   * pod is shown as the job's own); without them, the cleanup Job's pods are taken as related.
+   * pod is shown as the job's own): the same rules, read the same way, as the report's.
    */
-  match?: MatchRules;
+  match: MatchRules;
   /** How often an unchanged metadata outcome is restated (default 5 s). */
   heartbeatMs?: number;
 }
 
 /** Normal events worth a line; the rest (e.g. SandboxChanged noise) would drown the story. */
 const NORMAL_REASONS = new Set(['Scheduled', 'Pulling', 'Pulled', 'Created', 'Started', 'SuccessfulCreate', 'Killing']);
-
-const defaultRole = (pod: PodSnapshot): PodRole => (pod.name.startsWith('cleanup-') ? 'related' : 'primary');
 
 interface PodSeen {
   phase: string;
@@ -35,11 +34,11 @@ interface PodSeen {
 /** Returns the sink for observations; `write` receives single lines without a trailing newline. */
 export function createLiveTextLog(
   write: (line: string) => void,
-  opts: LiveTextOptions = {},
+  opts: LiveTextOptions,
 ): (obs: Observation) => void {
   let jobId: string | null = null;
   const match = opts.match;
-  const roleOf = match ? (pod: PodSnapshot): PodRole => (jobId ? (matchPod(pod, jobId, match)?.role ?? 'related') : 'primary') : defaultRole;
+  const roleOf = (pod: PodSnapshot): PodRole => (jobId ? (matchPod(pod, jobId, match)?.role ?? 'related') : 'primary');
   const heartbeatMs = opts.heartbeatMs ?? 5_000;
   const pods = new Map<string, PodSeen>();
   const jobs = new Map<string, string>();
@@ -76,7 +75,7 @@ export function createLiveTextLog(
         } else if (outcome !== meta.outcome) {
           emit(obs.atMs, `METADATA attempt ${meta.count} → ${outcome} (was ${meta.outcome})`);
         } else if (obs.atMs - meta.lastLineMs >= heartbeatMs) {
-          emit(obs.atMs, `METADATA still waiting: ${meta.count} attempts, last ${outcome}`);
+          emit(obs.atMs, `METADATA still waiting: ${count(meta.count, 'attempt')}, last ${outcome}`);
         } else {
           meta.outcome = outcome;
           return;
@@ -168,7 +167,7 @@ export function createLiveTextLog(
       }
       case 'probe.ended': {
         const last = meta.outcome ? `, last ${meta.outcome}` : '';
-        const attempts = `${meta.count} metadata attempts${last}`;
+        const attempts = `${count(meta.count, 'metadata attempt')}${last}`;
         const how = {
           consumer_ready: `consumer ready after ${formatSeconds(obs.atMs)}`,
           timeout: `timed out after ${formatSeconds(obs.atMs)}, consumer never ready`,

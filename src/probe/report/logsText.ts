@@ -1,6 +1,7 @@
 // The queue and the log excerpts as plain lines, shared by the text report (and the look of the
 // Markdown one): one line per log line with its time, where it came from, and how often it repeated.
 import type { EndedContainerLog, LogLine, Report } from '../model';
+import { count } from '../phrasing';
 import { NEVER, formatSeconds, oneLine, wrap } from './format';
 
 const WIDTH = 100;
@@ -38,7 +39,7 @@ export function queueLines(r: Report): string[] {
   if (!q) return ['The job\'s queue was not observed (no broker given, or no queue appeared).'];
   const lines = [
     ...wrap(`Queue ${q.name}: first seen ${formatSeconds(q.firstSeenMs)}, consumer attached ${formatSeconds(r.timings.consumerAttachedMs)}`, WIDTH),
-    `Last figures: ${q.consumers ?? '?'} consumers, ${q.messages ?? '?'} messages`,
+    `Last figures: ${count(q.consumers, 'consumer')}, ${count(q.messages, 'message')}`,
     ...wrap(`Source: ${q.source}`, WIDTH),
   ];
   const consumers = r.logs?.queue?.consumers ?? [];
@@ -70,7 +71,7 @@ export function logSectionLines(r: Report): string[] {
     if (backend.error) lines.push(...wrap(`could not read all of it: ${backend.error}`, WIDTH, '  '));
     if (backend.lines.length === 0) lines.push('  nothing about the job, no errors or warnings since t0');
     lines.push(...streamLines(backend.lines, '  '));
-    if (backend.omitted) lines.push(`  … ${backend.omitted} more lines (see the JSON report)`);
+    if (backend.omitted) lines.push(`  … ${count(backend.omitted, 'more line')} (see the JSON report)`);
   }
   if (pod) {
     if (lines.length) lines.push('');
@@ -78,7 +79,7 @@ export function logSectionLines(r: Report): string[] {
     if (pod.error) lines.push(...wrap(`could not read all of it: ${pod.error}`, WIDTH, '  '));
     if (pod.lines.length === 0) lines.push('  no startup lines or errors were read');
     lines.push(...streamLines(pod.lines, '  '));
-    if (pod.omitted) lines.push(`  … ${pod.omitted} more lines (see the JSON report)`);
+    if (pod.omitted) lines.push(`  … ${count(pod.omitted, 'more line')} (see the JSON report)`);
     for (const e of pod.previous) {
       lines.push('', ...wrap(`Last lines of ${endedTitle(e)}:`, WIDTH, '  '));
       for (const l of e.lines) lines.push(...logLineText(l, '    '));

@@ -3,6 +3,7 @@
 // text: it must not break a table, open a link, embed an image or smuggle HTML into a rendered page.
 
 import type { LogLine, Report, ReportPod } from '../model';
+import { count } from '../phrasing';
 import {
   NEVER,
   TIMING_LABELS,
@@ -127,7 +128,7 @@ function queue(r: Report): string[] {
   if (!q) return [...lines, 'The job\'s queue was not observed.'];
   lines.push(
     `${md(q.name)}: first seen ${formatSeconds(q.firstSeenMs)}, consumer attached ${formatSeconds(r.timings.consumerAttachedMs)}; ` +
-      `${q.consumers ?? '?'} consumers, ${q.messages ?? '?'} messages (source: ${md(q.source)})`,
+      `${count(q.consumers, 'consumer')}, ${count(q.messages, 'message')} (source: ${md(q.source)})`,
   );
   const consumers = r.logs?.queue?.consumers ?? [];
   if (consumers.length) {
@@ -156,7 +157,7 @@ function logs(r: Report): string[] {
     lines.push(`**Backend** (${md(backend.selector)}; pods: ${backend.pods.map(md).join(', ') || NEVER})`, '');
     if (backend.error) lines.push(`Could not read all of it: ${md(backend.error)}`, '');
     lines.push(...(backend.lines.length ? logRows(backend.lines, true) : ['Nothing about the job, no errors or warnings since t0.']));
-    if (backend.omitted) lines.push('', `${backend.omitted} more lines in the JSON report.`);
+    if (backend.omitted) lines.push('', `${count(backend.omitted, 'more line')} in the JSON report.`);
     lines.push('');
   }
   if (pod) {

@@ -1,0 +1,38 @@
+// How the engine words what it measured, in one place: times, counts, quotes. Diagnosis and every
+// renderer (text, live log, Markdown, JUnit, the extension's views) use these, so no two outputs can
+// disagree on how a time or a count reads.
+import { oneLine } from './text';
+
+/** Shown wherever a time was never observed. */
+export const NEVER = '—';
+
+/**
+ * `2362` → `2.362s`: the one time format of every output (milliseconds since t0, three decimals).
+ * A time never observed reads `whenNever` (`—` in tables; diagnosis sentences say `never`).
+ */
+export function formatSeconds(ms: number | null | undefined, whenNever = NEVER): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return whenNever;
+  return `${seconds3(ms)}s`;
+}
+
+/** Fixed-width time stamp for line-oriented logs: `[  0.231s]`, so columns line up until 999 s. */
+export function formatStamp(ms: number): string {
+  return `[${formatSeconds(ms).padStart(8)}]`;
+}
+
+/** Three decimals, without the `-0.000` that rounding a tiny negative time would print. */
+function seconds3(ms: number): string {
+  const text = (ms / 1000).toFixed(3);
+  return text === '-0.000' ? '0.000' : text;
+}
+
+/** `1 consumer`, `3 consumers`, and `? consumers` (or `unknown`'s wording) when the number is not known. */
+export function count(n: number | null | undefined, noun: string, plural = `${noun}s`, unknown = '?'): string {
+  if (n === null || n === undefined) return `${unknown} ${plural}`;
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+/** What a backend, a cluster or a container said, quoted on one line: `"KeyError: 'stream_port'"`. */
+export function quote(text: string, max = 240): string {
+  return `"${oneLine(text, max).trim()}"`;
+}
