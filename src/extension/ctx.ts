@@ -8,8 +8,9 @@ import { Config } from './config';
 import { RunHistory } from './history';
 import { createLogger, type Logger } from './log';
 import { alreadyRunning, showFailure } from './messages';
+import { loadEngine } from './lazy';
 import { PodLogDocuments, POD_LOG_SCHEME } from './podLogDocuments';
-import { ProbeSession } from './probeSession';
+import type { ProbeSession } from './probeSession';
 import type { ReportViewState, TrendPoint } from './report/protocol';
 import { REPORT_VIEW_TYPE, ReportPanel, type ReportPanelHandlers } from './report/reportPanel';
 import { trimHistory, type RunRecord, type RunTarget } from './runRecord';
@@ -102,6 +103,7 @@ export class ProbeCtx implements vscode.Disposable {
     const { options, target } = prepared;
     const startedAtMs = performance.now();
     this.log.info(`── ${title}: backend ${target.backendUrl}, namespace ${target.namespace}, timeout ${options.timeoutMs / 1000} s ──`);
+    const { ProbeSession } = loadEngine();
     const session = new ProbeSession(options, target, {
       onUpdate: (record) => this.recordChanged(record),
       log: (line) => this.log.info(line),

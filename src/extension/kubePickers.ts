@@ -1,14 +1,12 @@
-// QuickPicks for the kube context and namespace, read from the same kubeconfig the probe would use.
+// QuickPicks for the kube context and namespace, read from the same kubeconfig the probe would use
+// (through the engine, loaded on the first pick).
 import * as vscode from 'vscode';
-import { describeError } from '../probe/errors';
-import { resolveKubeconfig } from '../probe/kube/kubeconfig';
-import { kubeGetJson } from '../probe/kube/kubeHttp';
 import type { Config } from './config';
-import { contextChoices } from './kubeContexts';
+import { loadEngine } from './lazy';
 
 export async function pickContext(config: Config): Promise<string | undefined> {
   const settings = config.probeSettings();
-  const { currentContext, choices } = contextChoices(settings.kubeconfig, settings.context);
+  const { currentContext, choices } = loadEngine().contextChoices(settings.kubeconfig, settings.context);
   const items = choices.map((c) => ({
     label: c.name,
     description: [c.current ? 'current in kubeconfig' : '', c.namespace ? `namespace ${c.namespace}` : ''].filter(Boolean).join(' · '),
@@ -26,23 +24,7 @@ export async function pickContext(config: Config): Promise<string | undefined> {
 
 export async function pickNamespace(config: Config): Promise<string | undefined> {
   const settings = config.probeSettings();
-  const kube = resolveKubeconfig({ kubeconfig: settings.kubeconfig || undefined, context: settings.context || undefined });
-  const current = settings.namespace || kube.namespace;
-  let names: string[] = [];
-  let why = '';
-  if (kube.found) {
-    try {
-      const list = await kubeGetJson<{ items?: { metadata?: { name?: string } }[] }>(kube.kc, '/api/v1/namespaces', {
-        signal: AbortSignal.timeout(8_000),
-        timeoutMs: 5_000,
-      });
-      names = (list.items ?? []).map((i) => i.metadata?.name ?? '').filter(Boolean).sort();
-    } catch (e) {
-      why = describeError(e);
-    }
-  } else {
-    why = kube.reason;
-  }
+  const { current, names, why } = await loadEngine().namespaceChoices(settings);
   let pick: string | undefined;
   if (names.length > 0) {
     const items = names.map((n) => ({ label: n, description: n === current ? 'current' : '', iconPath: new vscode.ThemeIcon(n === current ? 'check' : 'blank') }));

@@ -2,10 +2,11 @@
 // them through the kubeconfig of the run that saw the pod.
 import * as vscode from 'vscode';
 import { describeError } from '../probe/errors';
-import { LOG_TAIL_LINES, readPodLog } from './podLogs';
+import { loadEngine } from './lazy';
 import type { RunRecord } from './runRecord';
 
 export const POD_LOG_SCHEME = 'consumer-probe-log';
+export const LOG_TAIL_LINES = 500;
 
 /** A new URI per request: VS Code caches a document's content by URI, and logs move on. */
 export function podLogUri(runId: string, namespace: string, pod: string, at = Date.now()): vscode.Uri {
@@ -27,7 +28,7 @@ export class PodLogDocuments implements vscode.TextDocumentContentProvider {
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
     try {
-      const text = await readPodLog({ target: run.target, namespace, pod, signal: abort.signal });
+      const text = await loadEngine().readPodLog({ target: run.target, namespace, pod, tailLines: LOG_TAIL_LINES, signal: abort.signal });
       return `${header}\n${text || '# (the container has written nothing yet)\n'}`;
     } catch (e) {
       const reason = run.target.kind === 'sandbox' ? `${describeError(e)} (the sandbox that ran this probe may have stopped)` : describeError(e);

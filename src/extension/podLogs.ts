@@ -5,23 +5,24 @@ import { resolveKubeconfig } from '../probe/kube/kubeconfig';
 import { kubeGet } from '../probe/kube/kubeHttp';
 import type { RunTarget } from './runRecord';
 
-export const LOG_TAIL_LINES = 500;
 const MAX_BYTES = 2 * 1024 * 1024;
 
 export interface PodLogRequest {
   target: RunTarget;
   namespace: string;
   pod: string;
+  /** How many of the last lines. */
+  tailLines: number;
   /** The previous container's logs (after a restart). */
   previous?: boolean;
   signal: AbortSignal;
 }
 
-/** The last LOG_TAIL_LINES lines; throws an Error with a one-sentence message when they cannot be read. */
+/** The last `tailLines` lines; throws an Error with a one-sentence message when they cannot be read. */
 export async function readPodLog(req: PodLogRequest): Promise<string> {
   const kube = resolveKubeconfig({ kubeconfig: req.target.kubeconfig, context: req.target.context, namespace: req.target.namespace });
   if (!kube.found) throw new Error(kube.reason);
-  const query = new URLSearchParams({ tailLines: String(LOG_TAIL_LINES), ...(req.previous ? { previous: 'true' } : {}) });
+  const query = new URLSearchParams({ tailLines: String(req.tailLines), ...(req.previous ? { previous: 'true' } : {}) });
   const path = `/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}/log?${query}`;
   const res = await kubeGet(kube.kc, path, { signal: req.signal, timeoutMs: 10_000 });
   const chunks: Buffer[] = [];

@@ -1,11 +1,10 @@
 // The embedded sandbox, started on the first sandbox run and kept for later ones (and for reading the
 // logs of their pods) until the extension stops. A change of its settings (pod labels, time scale)
-// restarts it.
+// restarts it. The sandbox's code (dist/sandbox.js) is loaded by the first sandbox run.
 import { ProbeError, describeError } from '../probe/errors';
 import { probeOptions, type ProbeOptions } from '../probe/options';
-import { probeOverridesForProfile } from '../sandbox/probeOptions';
-import { PROFILES, profileByName } from '../sandbox/profiles';
-import { Sandbox } from '../sandbox/sandbox';
+import type { Sandbox } from '../sandbox/sandbox';
+import { loadSandbox } from './lazy';
 import type { RunTarget } from './runRecord';
 
 /** The sandbox settings that shape the sandbox itself (not just one run). */
@@ -25,6 +24,7 @@ export class SandboxHost {
 
   /** Options and target for one run of `scenario` in the (possibly freshly started) sandbox. */
   async prepare(scenario: string, settings: SandboxSettings): Promise<{ options: ProbeOptions; target: RunTarget }> {
+    const { PROFILES, profileByName, probeOverridesForProfile } = loadSandbox();
     const profile = profileByName(scenario);
     if (!profile) {
       throw new ProbeError('BAD_ARGUMENT', `unknown sandbox scenario "${scenario}" (one of: ${PROFILES.map((p) => p.name).join(', ')})`);
@@ -47,6 +47,7 @@ export class SandboxHost {
     if (this.starting) await this.starting.catch(() => undefined);
     await this.stop();
     this.settingsKey = key;
+    const { Sandbox } = loadSandbox();
     this.starting = Sandbox.start({ podLabels, timeScale }).catch((e: unknown) => {
       throw new ProbeError('SANDBOX_FAILED', `the embedded sandbox did not start: ${describeError(e)}`);
     });

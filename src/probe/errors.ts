@@ -10,6 +10,12 @@ export type ProbeErrorCode =
   | 'SANDBOX_FAILED'
   | 'ABORTED';
 
+/**
+ * Marks a ProbeError across bundles: the extension loads the engine and the sandbox as separate
+ * bundles, each with its own copy of this class, so `instanceof` alone would miss theirs.
+ */
+const PROBE_ERROR = Symbol.for('consumer-probe.ProbeError');
+
 export class ProbeError extends Error {
   constructor(
     readonly code: ProbeErrorCode,
@@ -21,9 +27,10 @@ export class ProbeError extends Error {
   }
 
   static is(e: unknown, code?: ProbeErrorCode): e is ProbeError {
-    return e instanceof ProbeError && (code === undefined || e.code === code);
+    return e instanceof Error && PROBE_ERROR in e && (code === undefined || (e as { code?: unknown }).code === code);
   }
 }
+Object.defineProperty(ProbeError.prototype, PROBE_ERROR, { value: true });
 
 /** A short, single-line description of any thrown value, safe to show to a user. */
 export function describeError(e: unknown): string {
