@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import { parseResourcePath, type ResourcePath } from './apiRequest';
+import { ApiUsageMeter } from './apiUsage';
 import { ApiError, forbidden, internalError, methodNotAllowed, pathNotFound, unauthorized } from './apiStatus';
 import { generateClusterCertificates, type ClusterCertificates } from './certs';
 import { discoveryDocument } from './discovery';
@@ -41,6 +42,8 @@ export class KubeApiServer {
     watch: zeroPerKind(),
     log: { read: 0, follow: 0, previous: 0 },
   };
+  /** Every request and the response bytes written for it (benchmarks read and reset it). */
+  readonly usage = new ApiUsageMeter();
   private readonly streams = new OpenStreams();
   private readonly sockets = new Set<Socket>();
   private readonly startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -144,6 +147,7 @@ export class KubeApiServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.usage.track(req, res);
     try {
       this.route(req, res);
     } catch (error) {
