@@ -60,6 +60,8 @@ export interface RunMeasurement {
   backendRequests: number;
   /** Old method: pods it took for the job's although they are not (decoys whose ids contain the id). */
   wrongPods: number;
+  /** The longest the method's event loop was blocked during the run (every observation waits for it). */
+  loopStallMaxMs: number;
 }
 
 export interface MethodSummary {
@@ -157,10 +159,12 @@ async function measureRun(sandbox: Sandbox, worker: MethodWorker, method: Method
   let reported: Partial<Record<Stage, number | null>>;
   let diagnosed: string | null = null;
   let wrongPods = 0;
+  let loopStallMaxMs: number;
   if (method === 'probe') {
     const r = await worker.run({ type: 'run', method, options: probeOptionsFor(sandbox, scenario) }, profile.probe.timeoutMs);
     if (r.method !== 'probe') throw new Error('the worker answered for another method');
     ({ jobId, t0 } = r.result);
+    loopStallMaxMs = r.loopStallMaxMs;
     reported = r.result.timings;
     diagnosed = r.result.scenario;
   } else {
@@ -174,6 +178,7 @@ async function measureRun(sandbox: Sandbox, worker: MethodWorker, method: Method
     const r = await worker.run({ type: 'run', method, options }, profile.probe.timeoutMs);
     if (r.method !== 'old') throw new Error('the worker answered for another method');
     ({ jobId, t0 } = r.result);
+    loopStallMaxMs = r.loopStallMaxMs;
     const primary = jobId === null ? undefined : sandbox.cluster.podNameOf(jobId);
     const seen = primary === undefined ? undefined : r.result.pods[primary];
     reported = {
@@ -220,6 +225,7 @@ async function measureRun(sandbox: Sandbox, worker: MethodWorker, method: Method
     apiBytesByKind,
     backendRequests: backend.requests,
     wrongPods,
+    loopStallMaxMs,
   };
 }
 

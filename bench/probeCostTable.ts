@@ -108,6 +108,13 @@ export function renderProbeCost(result: ProbeCostResult): string {
       },
     },
     {
+      label: 'event-loop stall p50 / max (ms)',
+      cell: (runs) => {
+        const stalls = runs.map((r) => r.loopStallMaxMs);
+        return { text: stalls.length ? `${ms(percentile(stalls, 50))} / ${ms(Math.max(...stalls))}` : '–', value: null };
+      },
+    },
+    {
       label: 'wrong pods taken / run',
       cell: (runs) => {
         const v = mean(runs.map((r) => r.wrongPods));
@@ -150,6 +157,7 @@ export function renderProbeCost(result: ProbeCostResult): string {
     '  POST first, so its start delay is negative. API bytes = response bodies the API server wrote, watches and log follows',
     '  included. Peak RSS = maxRSS of the worker process that ran the method (node + tsx + the method).',
     `wrong pods = pods the name-contains match took for the job's (decoy jobs whose ids contain the id).`,
+    `event-loop stall = the longest the method's process was blocked in a run (monitorEventLoopDelay): every observation waits for it.`,
     where ? `where the probe's API bytes go @${options.pods} (KiB/run): ${where}` : '',
     '',
   ].join('\n');
