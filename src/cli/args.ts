@@ -31,7 +31,7 @@ export type CliCommand =
       BrokerFlags &
       LogFlags)
   | ({ command: 'demo'; scenario?: string } & OutputFlags & BrokerFlags)
-  | ({ command: 'sandbox'; port?: number } & BrokerFlags)
+  | ({ command: 'sandbox'; port?: number; noisePods?: number; noiseEvents?: number } & BrokerFlags)
   | { command: 'help'; topic?: string }
   | { command: 'version' };
 
@@ -42,7 +42,7 @@ export const USAGE = `usage:
                      [--backend-pods PREFIX] [--backend-selector LABELS] [--backend-container NAME]
                      [--no-logs]
   consumer-probe demo [--scenario ID] [--rabbitmq URL] [--amqp URL] [output flags]
-  consumer-probe sandbox [--port N] [--rabbitmq URL --amqp URL]
+  consumer-probe sandbox [--port N] [--rabbitmq URL --amqp URL] [--noise-pods N] [--noise-events N]
 
   run       probe a real backend and cluster
   demo      probe the embedded sandbox (no cluster needed); with --rabbitmq and --amqp the sandbox
@@ -54,6 +54,7 @@ export const USAGE = `usage:
   --backend-pods PREFIX backend pods whose logs are followed (default panda-panda-focus-server)
   --backend-selector L  or pick them by label selector (e.g. app.kubernetes.io/name=focus-server)
   --no-logs             do not follow the backend's or the job pod's logs
+  --noise-pods N        sandbox: seed N unrelated production-shaped pods (and --noise-events N Events)
 
 Secrets never go on the command line: the backend token is read from CONSUMER_PROBE_TOKEN, the
 RabbitMQ credentials from CONSUMER_PROBE_RABBITMQ_USER / CONSUMER_PROBE_RABBITMQ_PASSWORD (or the
@@ -185,16 +186,25 @@ export function parseCommandLine(argv: string[]): CliCommand {
         port: { type: 'string' },
         rabbitmq: { type: 'string' },
         amqp: { type: 'string' },
+        'noise-pods': { type: 'string' },
+        'noise-events': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       });
       if (values.help) return { command: 'help', topic: 'sandbox' };
+      const noise: { noisePods?: number; noiseEvents?: number } = {};
+      for (const [flag, key] of [['noise-pods', 'noisePods'], ['noise-events', 'noiseEvents']] as const) {
+        const raw = values[flag] as string | undefined;
+        if (raw === undefined) continue;
+        if (!/^\d+$/.test(raw)) throw new ProbeError('BAD_ARGUMENT', `--${flag} takes a count, got "${raw}"`);
+        noise[key] = Number(raw);
+      }
       const port = values.port === undefined ? undefined : Number(values.port);
       if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
         throw new ProbeError('BAD_ARGUMENT', `--port takes a port number (0-65535), got "${values.port}"`);
       }
       const rabbitmq = url('rabbitmq', values.rabbitmq as string | undefined, ['http:', 'https:']);
       const amqp = url('amqp', values.amqp as string | undefined, ['amqp:', 'amqps:']);
-      return { command: 'sandbox', port, ...(rabbitmq ? { rabbitmq } : {}), ...(amqp ? { amqp } : {}) };
+      return { command: 'sandbox', port, ...(rabbitmq ? { rabbitmq } : {}), ...(amqp ? { amqp } : {}), ...noise };
     }
     default:
       throw new ProbeError('BAD_ARGUMENT', `unknown command "${command}" (expected run, demo or sandbox)`);

@@ -67,7 +67,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       case 'demo':
         return await demo(cmd, io);
       case 'sandbox':
-        return await serveSandbox(cmd.port, io, realBrokerFlags(cmd));
+        return await serveSandbox(cmd.port, io, realBrokerFlags(cmd), { unrelatedPods: cmd.noisePods, unrelatedEvents: cmd.noiseEvents });
     }
   } catch (e) {
     if (ProbeError.is(e)) {

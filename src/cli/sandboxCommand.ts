@@ -2,17 +2,24 @@
 import { PROFILES } from '../sandbox/profiles';
 import { Sandbox } from '../sandbox/sandbox';
 import { ProbeError, describeError } from '../probe/errors';
+import type { SandboxNoise } from '../sandbox/noise';
 import type { RealBrokerOptions } from '../sandbox/realBroker';
 import type { CliIo } from './probeCommand';
 
-export async function serveSandbox(port: number | undefined, io: CliIo, broker: RealBrokerOptions | null = null): Promise<number> {
-  const sandbox = await Sandbox.start({ port, ...(broker ? { broker } : {}) }).catch((e: unknown) => {
+export async function serveSandbox(
+  port: number | undefined,
+  io: CliIo,
+  broker: RealBrokerOptions | null = null,
+  noise: SandboxNoise = {},
+): Promise<number> {
+  const sandbox = await Sandbox.start({ port, noise, ...(broker ? { broker } : {}) }).catch((e: unknown) => {
     throw new ProbeError('SANDBOX_FAILED', `the sandbox did not start: ${describeError(e)}`);
   });
   const say = (t: string) => io.stdout(`${t}\n`);
   say(`backend URL: ${sandbox.backendUrl}`);
   say(`kubeconfig: ${sandbox.kubeconfigPath}`);
   say(`Kubernetes API: ${sandbox.api.url} (namespace ${sandbox.namespace})`);
+  if (noise.unrelatedPods) say(`  with ${noise.unrelatedPods} unrelated pods and ${noise.unrelatedEvents ?? 0} unrelated events`);
   let rabbitmq: string;
   if (sandbox.realBroker) {
     // A real broker's credentials are not printed: the probe reads them from the environment.

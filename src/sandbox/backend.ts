@@ -32,6 +32,14 @@ export interface SimulatedBackendOptions {
   timeScale?: number;
 }
 
+/** Requests the backend received, by route (`other`: unknown paths, refused tokens, unknown profiles). */
+export interface BackendUsage {
+  requests: number;
+  configure: number;
+  metadata: number;
+  other: number;
+}
+
 interface JobState {
   configuration: Record<string, unknown>;
   consumerReady: boolean;
@@ -50,6 +58,7 @@ export class SimulatedBackend {
   private readonly pendingAnswers = new Set<{ timer: NodeJS.Timeout; resolve: (answered: boolean) => void }>();
   private readonly uniqueBase = randomInt(10_000, 80_000);
   private issued = 0;
+  private served: BackendUsage = { requests: 0, configure: 0, metadata: 0, other: 0 };
   /** Set once listening; kept after stop so the URL stays printable. */
   private baseUrl?: string;
   private stopping?: Promise<void>;
@@ -88,6 +97,15 @@ export class SimulatedBackend {
     job.consumerReady = true;
   }
 
+  /** What the backend was asked since the last reset. */
+  usage(): BackendUsage {
+    return { ...this.served };
+  }
+
+  resetUsage(): void {
+    this.served = { requests: 0, configure: 0, metadata: 0, other: 0 };
+  }
+
   stop(): Promise<void> {
     this.stopping ??= new Promise<void>((resolve) => {
       for (const pending of this.pendingAnswers) {
@@ -105,6 +123,9 @@ export class SimulatedBackend {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = performance.now();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const counted = ROUTE.exec(path)?.[2];
+    this.served.requests += 1;
+    this.served[counted === undefined ? 'other' : counted === 'configure' ? 'configure' : 'metadata'] += 1;
     res.on('finish', () =>
       this.opts.log?.(
         `INFO:     ${req.socket.remoteAddress ?? '-'} - "${req.method} ${path} HTTP/1.1" ${res.statusCode}`,

@@ -7,13 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TimingKey } from '../probe/model';
 import type { BrokerOptions } from '../probe/options';
-import { SimulatedBackend, type IssuedJob } from './backend';
+import { SimulatedBackend, type BackendUsage, type IssuedJob } from './backend';
 import { SimulatedBroker } from './broker';
 import { RealBroker, type RealBrokerOptions } from './realBroker';
 import { SimulatedCluster, decoyJobIds } from './cluster';
 import { KubeApiServer } from './kube/apiServer';
+import type { ApiUsage } from './kube/apiUsage';
 import { PodLogStore } from './kube/podLogs';
 import { ObjectStore } from './kube/store';
+import { NamespaceNoise, type SandboxNoise } from './noise';
 import { isClusterStep, orderedSteps, profileByName, type ProfileStep, type SandboxProfile } from './profiles';
 
 export interface SandboxOptions {
@@ -38,6 +40,11 @@ export interface SandboxOptions {
    * AMQP) instead of the simulated management API. Credentials go in the URLs' user info.
    */
   broker?: RealBrokerOptions;
+  /**
+   * Production-shaped unrelated pods and Events in the namespace (none match a job the backend issues),
+   * and optionally a steady trickle of changes to them. Default: none.
+   */
+  noise?: SandboxNoise;
 }
 
 export interface SandboxJobRecord {
@@ -45,7 +52,13 @@ export interface SandboxJobRecord {
   profile: string;
   /** performance.now() when the configure request arrived. */
   configureReceivedAt: number;
-  /** ms after configure arrived, recorded when each step was actually applied. */
+  /**
+   * The true instant of each stage, in ms after configure arrived, recorded when its step was actually
+   * applied: the Job and pod created, pod scheduled, running, ready (in the store the API server serves),
+   * queue created, consumer attached (in the broker), consumer ready (metadata answers 200 from then on);
+   * `configureMs` is when the answer was written. `performance.now()` of a stage is
+   * `configureReceivedAt + truth[key]`: the same clock as an in-process probe's (see truthSince).
+   */
   truth: Partial<Record<TimingKey, number>>;
   /** Steps that could not be applied (a profile bug); empty when the script ran cleanly. */
   scriptErrors: string[];
@@ -96,6 +109,7 @@ export class Sandbox {
   /** A token the API server answers 403. */
   readonly forbiddenKubeconfigPath: string;
   private readonly scripts = new Map<string, Script>();
+  private readonly noise: NamespaceNoise;
   private readonly okToken = `sandbox-ok-${randomBytes(16).toString('hex')}`;
   private readonly forbiddenToken = `sandbox-forbidden-${randomBytes(16).toString('hex')}`;
   private stopping?: Promise<void>;
@@ -120,6 +134,7 @@ export class Sandbox {
       timeScale: this.timeScale,
       log: (line) => this.cluster.backendLog(line),
     });
+    this.noise = new NamespaceNoise(this.store, this.namespace, opts.noise ?? {});
     this.kubeconfigPath = join(stateDir, 'kubeconfig');
     this.forbiddenKubeconfigPath = join(stateDir, 'kubeconfig-forbidden');
   }
@@ -129,11 +144,13 @@ export class Sandbox {
     const stateDir = opts.stateDir ?? (await mkdtemp(join(tmpdir(), 'consumer-probe-sandbox-')));
     const sandbox = new Sandbox(opts, stateDir, ownsStateDir);
     try {
+      sandbox.noise.seed();
       await Promise.all([sandbox.api.start(), sandbox.broker.start(), sandbox.backend.start()]);
       if (opts.broker) sandbox.realBroker = await RealBroker.connect(opts.broker);
       const namespace = sandbox.namespace;
       sandbox.api.writeKubeconfig(sandbox.kubeconfigPath, { token: sandbox.okToken, namespace });
       sandbox.api.writeKubeconfig(sandbox.forbiddenKubeconfigPath, { token: sandbox.forbiddenToken, namespace });
+      sandbox.noise.start();
     } catch (e) {
       await sandbox.stop();
       throw e;
@@ -182,6 +199,22 @@ export class Sandbox {
     return script && structuredClone(script.record);
   }
 
+  /** Requests to the simulated Kubernetes API and the response bytes written, since the last resetUsage(). */
+  apiUsage(): ApiUsage {
+    return this.api.usage.snapshot();
+  }
+
+  /** Requests to the simulated backend (configure, metadata), since the last resetUsage(). */
+  backendUsage(): BackendUsage {
+    return this.backend.usage();
+  }
+
+  /** Starts a new accounting window for apiUsage() and backendUsage(). */
+  resetUsage(): void {
+    this.api.usage.reset();
+    this.backend.resetUsage();
+  }
+
   /** Resolves when every scripted step of the job has run (or the sandbox stops), broker steps included. */
   whenScriptDone(jobId: string): Promise<void> {
     const script = this.scripts.get(jobId);
@@ -195,6 +228,7 @@ export class Sandbox {
   }
 
   private async shutdown(): Promise<void> {
+    this.noise.stop();
     for (const script of this.scripts.values()) {
       clearTimeout(script.timer);
       script.finish();
@@ -307,6 +341,15 @@ export class Sandbox {
       }
     }
   }
+}
+
+/**
+ * The job's true stage instants in ms since `t0`, a performance.now() reading of the same process (an
+ * in-process probe's t0): what a probe's reported timings are compared with (lag = reported − truth).
+ */
+export function truthSince(record: SandboxJobRecord, t0: number): Partial<Record<TimingKey, number>> {
+  const shift = record.configureReceivedAt - t0;
+  return Object.fromEntries(Object.entries(record.truth).map(([key, ms]) => [key, ms + shift]));
 }
 
 function knownProfile(name: string): SandboxProfile {

@@ -26,19 +26,19 @@ test('a backend whose pods write no logs: POST /configure leaves within 100 ms o
   options.logs = { ...options.logs!, backend: { enabled: true, podNamePrefix: 'rabbitmq-panda' } };
   // Shorter than the run: a follow that had to answer within it would fail during the run.
   options.backend.requestTimeoutMs = 1_000;
-  const firstRequest = sandbox.api.requests.length;
+  sandbox.api.usage.reset();
   const report = await startProbe(options).report;
   assertReportContract(JSON.parse(renderJson(report)));
   assert.equal(report.scenario.id, 'healthy', report.scenario.summary);
 
-  const apiRequests = sandbox.api.requests.slice(firstRequest);
+  const apiRequests = sandbox.api.usage.snapshot().log;
   assert.ok(apiRequests.length > 0);
-  const follow = apiRequests.find((r) => r.url.includes('/pods/rabbitmq-panda-0/log') && r.url.includes('follow=true'));
-  assert.ok(follow, `the quiet pod's log was followed: ${apiRequests.map((r) => r.url).join('\n')}`);
+  const follow = apiRequests.find((r) => r.path.endsWith('/pods/rabbitmq-panda-0/log') && r.query.includes('follow=true'));
+  assert.ok(follow, `the quiet pod's log was followed: ${apiRequests.map((r) => `${r.path}?${r.query}`).join('\n')}`);
   const configureReceivedAt = sandbox.job(report.jobId!)!.configureReceivedAt;
-  const startDelay = configureReceivedAt - apiRequests[0]!.at;
+  const startDelay = configureReceivedAt - apiRequests[0]!.receivedAt;
   assert.ok(startDelay < START_BUDGET_MS, `POST /configure arrived ${startDelay.toFixed(1)} ms after the probe's first API request`);
-  assert.ok(follow.at < configureReceivedAt, 'the follow was asked for before t0 and never answered: the probe did not wait for it');
+  assert.ok(follow.receivedAt < configureReceivedAt, 'the follow was asked for before t0 and never answered: the probe did not wait for it');
 
   const backend = report.logs.backend!;
   assert.deepEqual({ pods: backend.pods, lines: backend.lines, error: backend.error }, { pods: ['rabbitmq-panda-0'], lines: [], error: null });
@@ -66,7 +66,7 @@ test('a backend log follow that connects late: lines logged after t0 are all in 
     onObservation: (o) => o.kind === 'configure.answered' && releaseLogs(),
   });
   const followAsked = await waitFor(
-    () => sandbox.api.requests.find((r) => r.url.includes(`/pods/${backendPod}/log`) && r.url.includes('follow=true')),
+    () => sandbox.api.usage.snapshot().log.find((r) => r.path.endsWith(`/pods/${backendPod}/log`) && r.query.includes('follow=true')),
     { what: "the probe to ask for the backend's log" },
   );
   sandbox.cluster.backendLog('ERROR focus.api: logged before t0, must not be reported');
@@ -84,7 +84,7 @@ test('a backend log follow that connects late: lines logged after t0 are all in 
   assert.ok(lineObservations.length > 0 && lineObservations.every((o) => o.atMs >= 0), 'the monitor itself drops what was logged before t0');
   const written = sandbox.logs.readEntries(sandbox.namespace, backendPod, BACKEND_CONTAINER);
   const early = written.find((e) => e.text.includes('logged before t0'))!;
-  const sinceTime = new URL(followAsked.url, 'https://x').searchParams.get('sinceTime');
+  const sinceTime = new URLSearchParams(followAsked.query).get('sinceTime');
   assert.ok(sinceTime && Date.parse(sinceTime) <= early.ms, `the follow asked from ${sinceTime}: the server sent the early line too`);
 
   assert.equal(report.logs.backend!.error, null);

@@ -21,6 +21,9 @@ test('demo and sandbox', () => {
     command: 'demo', scenario: 'pod_pending', json: 'x.json', markdown: undefined, junit: undefined, quiet: false, rabbitmq: undefined, amqp: undefined,
   });
   assert.deepEqual(parseCommandLine(['sandbox', '--port', '8080']), { command: 'sandbox', port: 8080 });
+  assert.deepEqual(parseCommandLine(['sandbox', '--noise-pods', '2000', '--noise-events', '5000']), {
+    command: 'sandbox', port: undefined, noisePods: 2000, noiseEvents: 5000,
+  });
   assert.deepEqual(parseCommandLine([]), { command: 'help' });
 });
 
@@ -56,6 +59,7 @@ const bad: [string[], RegExp][] = [
   [['run', '--backend', 'http://x', '--amqp', 'http://x'], /--amqp must start with amqp:\/\/ or amqps:\/\//],
   [['run', '--backend', 'http://x', '--bogus'], /Unknown option '--bogus'/],
   [['sandbox', '--port', '70000'], /--port takes a port number/],
+  [['sandbox', '--noise-pods', 'many'], /--noise-pods takes a count, got "many"/],
   [['frobnicate'], /unknown command "frobnicate"/],
 ];
 for (const [argv, message] of bad) {

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import { parseResourcePath, type ResourcePath } from './apiRequest';
+import { ApiUsageMeter } from './apiUsage';
 import { ApiError, forbidden, internalError, methodNotAllowed, pathNotFound, unauthorized } from './apiStatus';
 import { generateClusterCertificates, type ClusterCertificates } from './certs';
 import { discoveryDocument } from './discovery';
@@ -41,8 +42,8 @@ export class KubeApiServer {
     watch: zeroPerKind(),
     log: { read: 0, follow: 0, previous: 0 },
   };
-  /** Every request as it arrived (performance.now()), for tests that measure what a client did when. */
-  readonly requests: { at: number; method: string; url: string }[] = [];
+  /** Every request and the response bytes written for it (benchmarks and tests read and reset it). */
+  readonly usage = new ApiUsageMeter();
   private readonly streams = new OpenStreams();
   private logHold: Promise<void> | null = null;
   private readonly sockets = new Set<Socket>();
@@ -161,7 +162,7 @@ export class KubeApiServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    this.requests.push({ at: performance.now(), method: req.method ?? 'GET', url: req.url ?? '/' });
+    this.usage.track(req, res);
     const hold = this.logHold;
     if (hold && /^[^?]*\/log(?:\?|$)/.test(req.url ?? '')) {
       void hold.then(() => {
