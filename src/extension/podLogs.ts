@@ -37,7 +37,7 @@ export async function readPodLog(req: PodLogRequest): Promise<string> {
       }
     }
   } catch (e) {
-    throw new Error(`the log stream broke: ${describeError(e)}`);
+    throw new Error(`the log stream broke: ${describeError(e)}`, { cause: e });
   }
   return Buffer.concat(chunks).toString('utf8');
 }

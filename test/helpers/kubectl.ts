@@ -80,7 +80,7 @@ export class KubectlProcess {
     try {
       return await withDeadline(found, { timeoutMs, what: `kubectl to print ${what}` });
     } catch (error) {
-      throw new Error(`${(error as Error).message}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`);
+      throw new Error(`${(error as Error).message}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`, { cause: error });
     }
   }
 

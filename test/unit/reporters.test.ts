@@ -463,7 +463,7 @@ describe('createLiveTextLog', () => {
     const related = run([answered, ...podSequence.slice(0, 1)], { match: noneOfTheJob });
     assert.match(related[1]!, /POD grpc-job-19-5-abcde \(related\)/);
     const own = run([answered, ...podSequence.slice(0, 1)], { match: DEFAULT_MATCH_RULES });
-    assert.match(own[1]!, /POD grpc-job-19-5-abcde  /);
+    assert.match(own[1]!, /POD grpc-job-19-5-abcde {2}/);
     assert.doesNotMatch(own[1]!, /\(related\)/);
     const beforeTheAnswer = run(podSequence.slice(0, 1), { match: noneOfTheJob });
     assert.doesNotMatch(beforeTheAnswer[0]!, /\(related\)/, 'before the job id every pod is taken as the job\'s own');

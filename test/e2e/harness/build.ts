@@ -21,7 +21,7 @@ export async function runInRepo(command: string, args: string[], timeoutMs: numb
     return output;
   } catch (error) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${output.slice(-4000)}`);
+    throw new Error(`${(error as Error).message}\n${output.slice(-4000)}`, { cause: error });
   }
 }
 

@@ -77,7 +77,7 @@ export async function runInHostSuite(opts: InHostRunOptions): Promise<InHostRun>
     exitCode = await withDeadline(exited, { what: `the in-host suite to finish (codeAutomationExit) within ${timeoutMs} ms`, timeoutMs: left() });
   } catch (error) {
     const tail = consoleLines.slice(-40).join('\n');
-    throw new Error(`${(error as Error).message}\n--- page console ---\n${tail}\n--- code-server ---\n${server.logTail(3000)}`);
+    throw new Error(`${(error as Error).message}\n--- page console ---\n${tail}\n--- code-server ---\n${server.logTail(3000)}`, { cause: error });
   }
   const results = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as SuiteResults) : null;
   return { exitCode, results, console: consoleLines };
