@@ -46,6 +46,19 @@ export interface OldMethodResult {
   podListBytes: number;
 }
 
+/** The parts of a kubeconfig (JSON, as the sandbox writes it) and of a pod list the old method reads. */
+interface KubeconfigDoc {
+  'current-context': string;
+  contexts: { name: string; context: { cluster: string; user: string } }[];
+  clusters: { name: string; cluster: { server: string; 'certificate-authority-data': string } }[];
+  users: { name: string; user: { token: string } }[];
+}
+
+interface ListedPod {
+  metadata?: { name?: string };
+  status?: { phase?: string; conditions?: { type: string; status: string }[] };
+}
+
 interface KubeTarget {
   server: URL;
   ca: string;
@@ -54,10 +67,10 @@ interface KubeTarget {
 
 function readKubeconfig(path: string): KubeTarget {
   // JSON is a subset of YAML: the sandbox's kubeconfig is JSON.
-  const doc = JSON.parse(readFileSync(path, 'utf8'));
-  const context = doc.contexts.find((c: any) => c.name === doc['current-context']).context;
-  const cluster = doc.clusters.find((c: any) => c.name === context.cluster).cluster;
-  const user = doc.users.find((u: any) => u.name === context.user).user;
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as KubeconfigDoc;
+  const context = doc.contexts.find((c) => c.name === doc['current-context'])!.context;
+  const cluster = doc.clusters.find((c) => c.name === context.cluster)!.cluster;
+  const user = doc.users.find((u) => u.name === context.user)!.user;
   return {
     server: new URL(cluster.server),
     ca: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8'),
@@ -140,11 +153,11 @@ export async function runOldMethod(opts: OldMethodOptions): Promise<OldMethodRes
       while (!stop.signal.aborted && performance.now() < deadline) {
         const began = performance.now();
         result.firstApiRequestAt ??= began;
-        let list: { items?: any[] };
+        let list: { items?: ListedPod[] };
         try {
           const res = await get(podsUrl, { agent: kubeAgent, headers, ca: kube.ca, signal: stop.signal });
           result.podListBytes += res.body.length;
-          list = JSON.parse(res.body.toString('utf8'));
+          list = JSON.parse(res.body.toString('utf8')) as { items?: ListedPod[] };
         } catch {
           if (stop.signal.aborted) return;
           list = {};
@@ -156,7 +169,7 @@ export async function runOldMethod(opts: OldMethodOptions): Promise<OldMethodRes
           if (!name.includes(id)) continue;
           const sighting = (result.pods[name] ??= { createdMs: seenAt, runningMs: null, readyMs: null });
           if (sighting.runningMs === null && pod.status?.phase === 'Running') sighting.runningMs = seenAt;
-          const ready = (pod.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+          const ready = (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
           if (sighting.readyMs === null && ready) sighting.readyMs = seenAt;
         }
         await sleep((opts.podPollMs ?? 500) - (performance.now() - began), stop.signal);

@@ -64,7 +64,7 @@ export class RealBroker {
       return new RealBroker(analyzer, backend, amqp, management);
     } catch (e) {
       await analyzer?.close().catch(() => undefined);
-      throw new Error(`cannot reach RabbitMQ at ${amqp.label}: ${describeAmqp(e)}`);
+      throw new Error(`cannot reach RabbitMQ at ${amqp.label}: ${describeAmqp(e)}`, { cause: e });
     }
   }
 

@@ -232,7 +232,7 @@ export function startPodLogMonitor(opts: PodLogMonitorOptions): MonitorRun {
       // A restarted container: the instance before it ended; read its log as the kubelet kept it.
       if (n > 0 && !t.previousRead.has(n - 1)) {
         t.previousRead.add(n - 1);
-        readEnded(t, n - 1, 'previous');
+        void readEnded(t, n - 1, 'previous'); // tracked by the monitor's done; never rejects
       }
     }
     if (t.current) maybeTailFromFollow(t, t.current);

@@ -2,12 +2,13 @@
 // supports: an unsupported field is a 400 BadRequest, not a silent non-match, as on a real server.
 import { badRequest } from './apiStatus';
 import type { KubeObject } from './store';
+import type { UntypedJson } from './untypedJson';
 
 export interface FieldSelector {
   matches(object: KubeObject): boolean;
 }
 
-type FieldReader = (o: any) => unknown;
+type FieldReader = (o: UntypedJson) => unknown;
 
 const META_FIELDS: Record<string, FieldReader> = {
   'metadata.name': (o) => o.metadata?.name,

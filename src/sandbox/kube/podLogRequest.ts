@@ -11,6 +11,7 @@ import { badRequest, objectNotFound } from './apiStatus';
 import type { OpenStream } from './openStreams';
 import type { LogEntry, PodLogStore } from './podLogs';
 import type { ObjectStore } from './store';
+import type { UntypedJson } from './untypedJson';
 
 export interface PodLogRequest {
   namespace: string;
@@ -27,8 +28,6 @@ export interface PodLogDeps {
   served?: { read: number; follow: number; previous: number };
 }
 
-// Stored objects are plain JSON; the fields read here are all optional and read defensively.
-type UntypedJson = any;
 
 export function servePodLog(res: ServerResponse, request: PodLogRequest, deps: PodLogDeps): void {
   const { namespace, pod: podName, query } = request;

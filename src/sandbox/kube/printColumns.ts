@@ -4,9 +4,8 @@
 import { ageSince, humanDuration } from './humanDuration';
 import type { KubeObject } from './store';
 import type { TableColumnDefinition } from './table';
+import type { UntypedJson } from './untypedJson';
 
-// Stored objects are plain JSON; the fields read here are all optional and read defensively.
-type UntypedJson = any;
 
 function column(name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition {
   return { name, type, format, description, priority };
