@@ -56,7 +56,12 @@ const clientNodeWithoutSideEffects = {
   setup(build) {
     build.onResolve({ filter: /.*/ }, async (args) => {
       if (args.pluginData || !(args.path === '@kubernetes/client-node' || args.importer.includes(CLIENT_NODE))) return undefined;
-      const resolved = await build.resolve(args.path, { importer: args.importer, resolveDir: args.resolveDir, kind: args.kind, pluginData: true });
+      const resolved = await build.resolve(args.path, {
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        kind: args.kind,
+        pluginData: true,
+      });
       if (resolved.errors.length > 0 || resolved.external || !resolved.path.includes(CLIENT_NODE)) return resolved;
       return { ...resolved, sideEffects: false };
     });
@@ -70,7 +75,11 @@ function replacePackages(replacements) {
     name: 'replace-packages',
     setup(build) {
       build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'replaced' }));
-      build.onLoad({ filter: /.*/, namespace: 'replaced' }, (args) => ({ contents: replacements[args.path], loader: 'js', resolveDir: __dirname }));
+      build.onLoad({ filter: /.*/, namespace: 'replaced' }, (args) => ({
+        contents: replacements[args.path],
+        loader: 'js',
+        resolveDir: __dirname,
+      }));
     },
   };
 }
@@ -90,25 +99,55 @@ function extensionTargets(options = {}, outdir = 'dist') {
   const node = { ...common, ...options, platform: 'node', format: 'cjs', target: 'node20' };
   return [
     // Only the shell may import 'vscode'; in the lazy parts an import of it fails the build.
-    { ...node, entryPoints: ['src/extension/main.ts'], outfile: path.join(outdir, 'extension.js'), external: ['vscode'], plugins: [lazyParts] },
+    {
+      ...node,
+      entryPoints: ['src/extension/main.ts'],
+      outfile: path.join(outdir, 'extension.js'),
+      external: ['vscode'],
+      plugins: [lazyParts],
+    },
     { ...node, entryPoints: [LAZY_PARTS['./engineBundle'].entry], outfile: path.join(outdir, 'engine.js'), plugins: TRIMS.engine },
-    { ...node, entryPoints: [LAZY_PARTS['./sandboxBundle'].entry], outfile: path.join(outdir, 'sandbox.js'), plugins: TRIMS.sandbox,
+    {
+      ...node,
+      entryPoints: [LAZY_PARTS['./sandboxBundle'].entry],
+      outfile: path.join(outdir, 'sandbox.js'),
+      plugins: TRIMS.sandbox,
       // amqplib's replacement requires the engine at run time, next to sandbox.js.
-      external: ['./engine.js'] },
+      external: ['./engine.js'],
+    },
   ];
 }
 
 function targets() {
   return [
-    { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20',
-      banner: { js: '#!/usr/bin/env node' } },
+    {
+      ...common,
+      entryPoints: ['src/cli/main.ts'],
+      outfile: 'dist/cli.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      banner: { js: '#!/usr/bin/env node' },
+    },
     ...extensionTargets(),
-    { ...common, entryPoints: ['webview-ui/main.ts'], outfile: 'dist/webview/report.js', platform: 'browser',
-      format: 'iife', target: 'es2022' },
+    {
+      ...common,
+      entryPoints: ['webview-ui/main.ts'],
+      outfile: 'dist/webview/report.js',
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+    },
     // The in-VS-Code test suite (loaded by the extension host through extensionTestsPath).
-    fs.existsSync('test/e2e/inHost/suite.ts') &&
-      { ...common, entryPoints: ['test/e2e/inHost/suite.ts'], outfile: 'out/e2e/inHostSuite.js', platform: 'node',
-        format: 'cjs', target: 'node20', external: ['vscode'] },
+    fs.existsSync('test/e2e/inHost/suite.ts') && {
+      ...common,
+      entryPoints: ['test/e2e/inHost/suite.ts'],
+      outfile: 'out/e2e/inHostSuite.js',
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+    },
   ].filter(Boolean);
 }
 

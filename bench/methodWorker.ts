@@ -8,9 +8,7 @@ import type { OldMethodOptions, OldMethodResult } from './oldMethod';
 import type { ProbeMethodResult } from './probeMethod';
 
 export type WorkerRequest =
-  | { type: 'run'; method: 'probe'; options: ProbeOptions }
-  | { type: 'run'; method: 'old'; options: OldMethodOptions }
-  | { type: 'finish' };
+  { type: 'run'; method: 'probe'; options: ProbeOptions } | { type: 'run'; method: 'old'; options: OldMethodOptions } | { type: 'finish' };
 
 export type WorkerReply =
   | { type: 'ready'; timeOrigin: number; maxRssKiB: number; sentAtEpochMs: number }

@@ -100,7 +100,14 @@ export async function measureProbeCost(opts: ProbeCostOptions): Promise<ProbeCos
   const progress = opts.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
   for (const s of opts.scenarios) if (!profileByName(s)) throw new Error(`unknown scenario "${s}"`);
   const result: ProbeCostResult = {
-    options: { scenarios: opts.scenarios, reps: opts.reps, pods: opts.pods, events: opts.events, trickle: opts.trickle, methods: opts.methods },
+    options: {
+      scenarios: opts.scenarios,
+      reps: opts.reps,
+      pods: opts.pods,
+      events: opts.events,
+      trickle: opts.trickle,
+      methods: opts.methods,
+    },
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, loadavg: loadavg() },
     runs: [],
     methods: [],
@@ -281,7 +288,10 @@ class MethodWorker {
   }
 
   static async start(): Promise<MethodWorker> {
-    const child = fork(join(__dirname, 'methodWorker.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(join(__dirname, 'methodWorker.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     let receivedAt = 0;
     const ready = await new Promise<WorkerReply>((resolve, reject) => {
       child.once('message', (reply: WorkerReply) => {
@@ -316,10 +326,12 @@ class MethodWorker {
         this.child.kill('SIGKILL');
         reject(new Error(`the method worker did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
-      const settle = <T>(f: (v: T) => void) => (v: T) => {
-        clearTimeout(timer);
-        f(v);
-      };
+      const settle =
+        <T>(f: (v: T) => void) =>
+        (v: T) => {
+          clearTimeout(timer);
+          f(v);
+        };
       this.waiting = { resolve: settle(resolve), reject: settle(reject) };
       this.child.send(request);
     });

@@ -51,7 +51,10 @@ export function renderProbeCost(result: ProbeCostResult): string {
     {
       label: 'start delay p50 (ms)',
       cell: (runs) => {
-        const v = percentile(runs.flatMap((r) => (r.startDelayMs === null ? [] : [r.startDelayMs])), 50);
+        const v = percentile(
+          runs.flatMap((r) => (r.startDelayMs === null ? [] : [r.startDelayMs])),
+          50,
+        );
         return { text: ms(v), value: null };
       },
     },
@@ -123,21 +126,31 @@ export function renderProbeCost(result: ProbeCostResult): string {
     },
   ];
 
-  const header = ['', ...sizes.flatMap((pods) => [...methods.map((m) => `${m} @${pods}`), ...(methods.length === 2 ? [`old/probe @${pods}`] : [])]), ...methods.map((m) => `${m} ${options.pods}/0`)];
+  const header = [
+    '',
+    ...sizes.flatMap((pods) => [...methods.map((m) => `${m} @${pods}`), ...(methods.length === 2 ? [`old/probe @${pods}`] : [])]),
+    ...methods.map((m) => `${m} ${options.pods}/0`),
+  ];
   const table: string[][] = [header];
   for (const row of rows) {
     const line = [row.label];
     const bySize = sizes.map((pods) => methods.map((m) => row.cell(runsOf(m, pods), m, pods)));
     for (const cells of bySize) {
       line.push(...cells.map((c) => c.text));
-      if (methods.length === 2) line.push(ratio(cells[methods.indexOf('old')]?.value ?? null, cells[methods.indexOf('probe')]?.value ?? null));
+      if (methods.length === 2)
+        line.push(ratio(cells[methods.indexOf('old')]?.value ?? null, cells[methods.indexOf('probe')]?.value ?? null));
     }
     for (let i = 0; i < methods.length; i++) line.push(ratio(bySize[1]![i]!.value, bySize[0]![i]!.value));
     table.push(line);
   }
 
   const widths = header.map((_, col) => Math.max(...table.map((r) => r[col]!.length)));
-  const text = table.map((r) => r.map((c, col) => (col === 0 ? c.padEnd(widths[col]!) : c.padStart(widths[col]!))).join('  ').trimEnd());
+  const text = table.map((r) =>
+    r
+      .map((c, col) => (col === 0 ? c.padEnd(widths[col]!) : c.padStart(widths[col]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 
   const noisy = `${num(options.pods)} unrelated pods + ${num(options.events)} unrelated events${options.trickle ? ` + ${options.trickle} changes/s` : ''}`;
   const where = Object.entries(bytesByKind(result, 'probe', options.pods))
@@ -152,7 +165,7 @@ export function renderProbeCost(result: ProbeCostResult): string {
     '',
     ...text,
     '',
-    'lag = reported − sandbox truth for the job\'s own pod (old method: when a 500 ms poll first saw the state).',
+    "lag = reported − sandbox truth for the job's own pod (old method: when a 500 ms poll first saw the state).",
     'start delay = first Kubernetes API request (as the API server received it) → POST /configure sent; the old method sends',
     '  POST first, so its start delay is negative. API bytes = response bodies the API server wrote, watches and log follows',
     '  included. Peak RSS = maxRSS of the worker process that ran the method (node + tsx + the method).',
@@ -166,6 +179,7 @@ export function renderProbeCost(result: ProbeCostResult): string {
 function bytesByKind(result: ProbeCostResult, method: Method, pods: number): Record<string, number> {
   const runs = result.runs.filter((r) => r.method === method && r.unrelatedPods === pods);
   const total: Record<string, number> = {};
-  for (const r of runs) for (const [kind, bytes] of Object.entries(r.apiBytesByKind)) total[kind] = (total[kind] ?? 0) + bytes / 1024 / runs.length;
+  for (const r of runs)
+    for (const [kind, bytes] of Object.entries(r.apiBytesByKind)) total[kind] = (total[kind] ?? 0) + bytes / 1024 / runs.length;
   return total;
 }

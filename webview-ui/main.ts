@@ -21,14 +21,26 @@ import { reportView, type ReportView } from './viewModel';
 import { host } from './vscodeApi';
 import './report.css';
 
-provideVSCodeDesignSystem().register(vsCodeBadge(), vsCodeButton(), vsCodeDataGrid(), vsCodeDataGridCell(), vsCodeDataGridRow(), vsCodeDivider());
+provideVSCodeDesignSystem().register(
+  vsCodeBadge(),
+  vsCodeButton(),
+  vsCodeDataGrid(),
+  vsCodeDataGridCell(),
+  vsCodeDataGridRow(),
+  vsCodeDivider(),
+);
 
 let ui: UiState = host.getState() ?? INITIAL_UI;
 let state: ReportViewState = { status: 'idle', trend: [] };
 const app = document.getElementById('app')!;
 
 function section(id: string, title: string, ...content: (Node | null)[]): HTMLElement {
-  const details = el('details', { id: `section-${id}`, class: 'section', open: !ui.folded.includes(id) }, el('summary', {}, title), ...content) as HTMLDetailsElement;
+  const details = el(
+    'details',
+    { id: `section-${id}`, class: 'section', open: !ui.folded.includes(id) },
+    el('summary', {}, title),
+    ...content,
+  ) as HTMLDetailsElement;
   details.addEventListener('toggle', () => {
     ui = toggleFolded(ui, id, details.open);
     host.setState(ui);
@@ -54,7 +66,11 @@ function render(): void {
   if (view.timeline) {
     parts.push(
       section('timeline', 'Timeline', renderTimeline(view.timeline), renderDurations(view.timeline)),
-      section('pods', 'Pods', renderPods(view.pods, (p) => runId && host.postMessage(ShowPodLogs.make({ runId, pod: p.name, namespace: p.namespace })))),
+      section(
+        'pods',
+        'Pods',
+        renderPods(view.pods, (p) => runId && host.postMessage(ShowPodLogs.make({ runId, pod: p.name, namespace: p.namespace }))),
+      ),
       section('events', 'Events', renderEvents(view.events)),
       section('logs', 'Logs', renderLogs(view.logs)),
     );

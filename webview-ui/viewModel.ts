@@ -123,8 +123,16 @@ export function reportView(state: ReportViewState): ReportView {
 }
 
 function banner(state: ReportViewState): BannerView {
-  const plain = (tone: Tone, badge: string, title: string, summary: string): BannerView => ({ tone, badge, title, summary, evidence: [], suggestions: [] });
-  if (state.status === 'idle') return plain('muted', 'no run', 'No probe run yet', 'Run "Consumer Probe: Run Probe in Sandbox" to try it without a cluster.');
+  const plain = (tone: Tone, badge: string, title: string, summary: string): BannerView => ({
+    tone,
+    badge,
+    title,
+    summary,
+    evidence: [],
+    suggestions: [],
+  });
+  if (state.status === 'idle')
+    return plain('muted', 'no run', 'No probe run yet', 'Run "Consumer Probe: Run Probe in Sandbox" to try it without a cluster.');
   if (state.status === 'failed') return plain('error', 'could not run', 'The probe could not run', state.error ?? 'unknown reason');
   const r = state.report;
   if (state.status === 'running' || !r) {
@@ -132,7 +140,14 @@ function banner(state: ReportViewState): BannerView {
     return plain('info', 'running', 'Probe running…', `${where} · ${formatSeconds(state.elapsedMs ?? 0)} so far`);
   }
   const s = r.scenario;
-  return { tone: SEVERITY_TONE[s.severity], badge: `${s.id} · ${s.severity}`, title: s.title, summary: s.summary, evidence: s.evidence, suggestions: s.suggestions };
+  return {
+    tone: SEVERITY_TONE[s.severity],
+    badge: `${s.id} · ${s.severity}`,
+    title: s.title,
+    summary: s.summary,
+    evidence: s.evidence,
+    suggestions: s.suggestions,
+  };
 }
 
 /** A tick step of 1, 2 or 5 × 10ⁿ ms giving at most ~8 ticks. */
@@ -155,8 +170,17 @@ export function timelineView(report: Report, elapsedMs: number, running: boolean
   const configure: Lane = { id: 'configure', label: 'POST /configure', bars: [], markers: [] };
   if (t.configureMs !== null) {
     const failed = report.jobId === null;
-    configure.bars.push({ fromMs: 0, toMs: t.configureMs, label: `configure ${formatSeconds(t.configureMs)}`, tone: failed ? 'error' : 'ok' });
-    configure.markers.push({ atMs: t.configureMs, label: failed ? 'answered without a job id' : `job id ${report.jobId}`, tone: failed ? 'error' : 'ok' });
+    configure.bars.push({
+      fromMs: 0,
+      toMs: t.configureMs,
+      label: `configure ${formatSeconds(t.configureMs)}`,
+      tone: failed ? 'error' : 'ok',
+    });
+    configure.markers.push({
+      atMs: t.configureMs,
+      label: failed ? 'answered without a job id' : `job id ${report.jobId}`,
+      tone: failed ? 'error' : 'ok',
+    });
   } else {
     configure.bars.push({ fromMs: 0, toMs: end, label: 'no answer', tone: running ? 'info' : 'error', open: true });
   }
@@ -189,10 +213,25 @@ export function timelineView(report: Report, elapsedMs: number, running: boolean
   const consumer: Lane = { id: 'consumer', label: 'consumer (GET /metadata)', bars: [], markers: [] };
   const from = t.configureMs ?? 0;
   if (t.consumerReadyMs !== null) {
-    consumer.bars.push({ fromMs: from, toMs: t.consumerReadyMs, label: `waiting ${formatSeconds(t.consumerReadyMs - from)}`, tone: 'info' });
-    consumer.markers.push({ atMs: t.consumerReadyMs, label: `ready ${formatSeconds(t.consumerReadyMs)}`, tone: SEVERITY_TONE[report.scenario.severity] });
+    consumer.bars.push({
+      fromMs: from,
+      toMs: t.consumerReadyMs,
+      label: `waiting ${formatSeconds(t.consumerReadyMs - from)}`,
+      tone: 'info',
+    });
+    consumer.markers.push({
+      atMs: t.consumerReadyMs,
+      label: `ready ${formatSeconds(t.consumerReadyMs)}`,
+      tone: SEVERITY_TONE[report.scenario.severity],
+    });
   } else if (report.jobId !== null) {
-    consumer.bars.push({ fromMs: from, toMs: end, label: running ? 'waiting' : 'never ready', tone: running ? 'info' : 'error', open: true });
+    consumer.bars.push({
+      fromMs: from,
+      toMs: end,
+      label: running ? 'waiting' : 'never ready',
+      tone: running ? 'info' : 'error',
+      open: true,
+    });
   }
   lanes.push(consumer);
 
@@ -218,7 +257,8 @@ function podLane(report: Report, primary: ReportPod | undefined, end: number, ru
     const tone: Tone = s.marker === 'ready' ? 'ok' : stuck && !running ? (primary && isFailed(primary) ? 'error' : 'warn') : 'info';
     lane.bars.push({ fromMs: s.at, toMs: next?.at ?? end, label: `${s.until}${reason}`, tone, open: last });
   });
-  if (primary && isFailed(primary)) lane.markers.push({ atMs: end, label: podState(primary.phase, primary.ready, primary.reason), tone: 'error' });
+  if (primary && isFailed(primary))
+    lane.markers.push({ atMs: end, label: podState(primary.phase, primary.ready, primary.reason), tone: 'error' });
   return lane;
 }
 
@@ -263,24 +303,42 @@ function podRows(report: Report): PodRow[] {
       state: podState(p.phase, p.ready, p.reason),
       restarts: String(p.restartCount),
       node: p.node ?? '—',
-      labels: Object.entries(p.labels).map(([k, v]) => `${k}=${v}`).join(', '),
+      labels: Object.entries(p.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', '),
       matchedBy: p.matchedBy.join(', '),
       firstSeen: formatSeconds(p.firstSeenMs),
     }));
 }
 
 function eventRow(e: Report['events'][number]): EventRow {
-  return { at: formatSeconds(e.atMs), type: e.type, reason: e.reason, object: e.object, message: e.message, tone: e.type === 'Warning' ? 'warn' : 'muted' };
+  return {
+    at: formatSeconds(e.atMs),
+    type: e.type,
+    reason: e.reason,
+    object: e.object,
+    message: e.message,
+    tone: e.type === 'Warning' ? 'warn' : 'muted',
+  };
 }
 
 function logRow(l: LogLine): LogRow {
   const run = l.instance !== null && l.instance > 0 ? ` (run ${l.instance})` : '';
   const tone: Tone = l.level === 'ERROR' || l.reason === 'traceback' ? 'error' : l.level === 'WARN' ? 'warn' : 'muted';
-  return { at: formatSeconds(l.atMs), where: `${l.pod}/${l.container}${run}`, level: l.level ?? '', text: l.text, repeats: l.repeats, tone };
+  return {
+    at: formatSeconds(l.atMs),
+    where: `${l.pod}/${l.container}${run}`,
+    level: l.level ?? '',
+    text: l.text,
+    repeats: l.repeats,
+    tone,
+  };
 }
 
 function note(error: string | null, omitted: number): string | null {
-  const parts = [error ? `could not read all of it: ${error}` : '', omitted > 0 ? `${omitted} more kept lines not listed` : ''].filter(Boolean);
+  const parts = [error ? `could not read all of it: ${error}` : '', omitted > 0 ? `${omitted} more kept lines not listed` : ''].filter(
+    Boolean,
+  );
   return parts.length ? parts.join('; ') : null;
 }
 
@@ -290,10 +348,20 @@ export function logGroups(report: Report): LogGroup[] {
   const { backend, pod } = report.logs ?? {};
   if (backend) {
     const pods = backend.pods.length ? backend.pods.join(', ') : 'no pod matched';
-    groups.push({ id: 'backend', title: `Backend (${backend.selector}: ${pods})`, note: note(backend.error, backend.omitted), lines: backend.lines.map(logRow) });
+    groups.push({
+      id: 'backend',
+      title: `Backend (${backend.selector}: ${pods})`,
+      note: note(backend.error, backend.omitted),
+      lines: backend.lines.map(logRow),
+    });
   }
   if (pod) {
-    groups.push({ id: 'pod', title: `Pod ${pod.pod} (${pod.containers.join(', ') || 'no container yet'})`, note: note(pod.error, pod.omitted), lines: pod.lines.map(logRow) });
+    groups.push({
+      id: 'pod',
+      title: `Pod ${pod.pod} (${pod.containers.join(', ') || 'no container yet'})`,
+      note: note(pod.error, pod.omitted),
+      lines: pod.lines.map(logRow),
+    });
     for (const ended of pod.previous) {
       groups.push({
         id: `ended-${ended.container}-${ended.instance}`,

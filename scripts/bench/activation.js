@@ -60,8 +60,16 @@ async function buildSingleBundle(ref, dir) {
   execFileSync('tar', ['-x', '-C', src], { input: archive });
   const outfile = path.join(dir, 'single', 'extension.js');
   await esbuild.build({
-    ...PRODUCTION, bundle: true, legalComments: 'none', platform: 'node', format: 'cjs', target: 'node20',
-    entryPoints: [path.join(src, 'src/extension/main.ts')], outfile, external: ['vscode'], nodePaths: [path.join(ROOT, 'node_modules')],
+    ...PRODUCTION,
+    bundle: true,
+    legalComments: 'none',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    entryPoints: [path.join(src, 'src/extension/main.ts')],
+    outfile,
+    external: ['vscode'],
+    nodePaths: [path.join(ROOT, 'node_modules')],
   });
   return outfile;
 }
@@ -81,7 +89,9 @@ async function run(options) {
       if (refExists(baseline)) variants.push({ name: `single bundle (${baseline})`, entry: await buildSingleBundle(baseline, dir) });
       else console.log(`(no baseline: commit ${baseline} is not in this repository)`);
     }
-    console.log(`Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${runs} fresh processes per variant, interleaved\n`);
+    console.log(
+      `Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${runs} fresh processes per variant, interleaved\n`,
+    );
     const times = variants.map(() => []);
     const loaded = variants.map(() => new Set());
     for (let i = 0; i < runs; i++) {
@@ -97,7 +107,9 @@ async function run(options) {
       const t = times[j];
       console.log(`${v.name}`);
       console.log(`  bundles:        ${sizes}`);
-      console.log(`  require entry:  median ${median(t).toFixed(1)} ms (min ${Math.min(...t).toFixed(1)}, max ${Math.max(...t).toFixed(1)})`);
+      console.log(
+        `  require entry:  median ${median(t).toFixed(1)} ms (min ${Math.min(...t).toFixed(1)}, max ${Math.max(...t).toFixed(1)})`,
+      );
       console.log(`  loaded by it:   ${[...loaded[j]].sort().join(', ')}`);
     });
   } finally {
@@ -105,4 +117,8 @@ async function run(options) {
   }
 }
 
-module.exports = { name: 'activation', description: 'size of the activation entry and the median time to require it (fresh Node processes)', run };
+module.exports = {
+  name: 'activation',
+  description: 'size of the activation entry and the median time to require it (fresh Node processes)',
+  run,
+};

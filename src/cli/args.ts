@@ -27,7 +27,16 @@ export interface LogFlags {
 }
 
 export type CliCommand =
-  | ({ command: 'run'; backend: string; namespace?: string; kubeconfig?: string; context?: string; body?: string; timeoutS?: number; slowS?: number } & OutputFlags &
+  | ({
+      command: 'run';
+      backend: string;
+      namespace?: string;
+      kubeconfig?: string;
+      context?: string;
+      body?: string;
+      timeoutS?: number;
+      slowS?: number;
+    } & OutputFlags &
       BrokerFlags &
       LogFlags)
   | ({ command: 'demo'; scenario?: string } & OutputFlags & BrokerFlags)
@@ -192,7 +201,10 @@ export function parseCommandLine(argv: string[]): CliCommand {
       });
       if (values.help) return { command: 'help', topic: 'sandbox' };
       const noise: { noisePods?: number; noiseEvents?: number } = {};
-      for (const [flag, key] of [['noise-pods', 'noisePods'], ['noise-events', 'noiseEvents']] as const) {
+      for (const [flag, key] of [
+        ['noise-pods', 'noisePods'],
+        ['noise-events', 'noiseEvents'],
+      ] as const) {
         const raw = values[flag] as string | undefined;
         if (raw === undefined) continue;
         if (!/^\d+$/.test(raw)) throw new ProbeError('BAD_ARGUMENT', `--${flag} takes a count, got "${raw}"`);

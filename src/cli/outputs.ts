@@ -10,7 +10,11 @@ import { renderMarkdown } from '../probe/report/markdown';
 import type { OutputFlags } from './args';
 
 export function checkOutputPaths(flags: OutputFlags): void {
-  for (const [flag, path] of [['json', flags.json], ['markdown', flags.markdown], ['junit', flags.junit]] as const) {
+  for (const [flag, path] of [
+    ['json', flags.json],
+    ['markdown', flags.markdown],
+    ['junit', flags.junit],
+  ] as const) {
     if (path === undefined || (flag === 'json' && path === '-')) continue;
     const dir = dirname(resolve(path));
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {

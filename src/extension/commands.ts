@@ -122,7 +122,8 @@ export const COMMANDS: Record<string, Handler> = {
   'consumerProbe.setBackendToken': async (ctx) => {
     const token = await vscode.window.showInputBox({
       title: 'Backend token',
-      prompt: 'Sent as "Authorization: Bearer …" to the backend; kept in the secret store, never in settings or logs. Leave empty to remove it.',
+      prompt:
+        'Sent as "Authorization: Bearer …" to the backend; kept in the secret store, never in settings or logs. Leave empty to remove it.',
       password: true,
       ignoreFocusOut: true,
     });
@@ -138,7 +139,9 @@ export const COMMANDS: Record<string, Handler> = {
     if (password === undefined) return;
     await ctx.secrets.set('brokerUsername', username.trim());
     await ctx.secrets.set('brokerPassword', password);
-    void vscode.window.showInformationMessage(username.trim() ? 'RabbitMQ credentials saved in the secret store.' : 'RabbitMQ credentials removed.');
+    void vscode.window.showInformationMessage(
+      username.trim() ? 'RabbitMQ credentials saved in the secret store.' : 'RabbitMQ credentials removed.',
+    );
   },
 
   'consumerProbe.clearHistory': async (ctx) => {

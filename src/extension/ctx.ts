@@ -58,10 +58,14 @@ export class ProbeCtx implements vscode.Disposable {
       vscode.window.createTreeView('consumerProbe.runs', { treeDataProvider: this.tree, showCollapseAll: true }),
       vscode.workspace.registerTextDocumentContentProvider(
         POD_LOG_SCHEME,
-        new PodLogDocuments((id) => this.runById(id), (reason) => void showFailure(this.log, 'Show Pod Logs', reason)),
+        new PodLogDocuments(
+          (id) => this.runById(id),
+          (reason) => void showFailure(this.log, 'Show Pod Logs', reason),
+        ),
       ),
       vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel) => this.adoptPanel(new ReportPanel(panel, ext.extensionUri, this.panelHandlers()), this.runs[0]?.id),
+        deserializeWebviewPanel: async (panel) =>
+          this.adoptPanel(new ReportPanel(panel, ext.extensionUri, this.panelHandlers()), this.runs[0]?.id),
       }),
     );
     this.tree.show(this.runs);

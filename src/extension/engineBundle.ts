@@ -33,7 +33,14 @@ export async function namespaceChoices(settings: { kubeconfig: string; context: 
       signal: AbortSignal.timeout(8_000),
       timeoutMs: 5_000,
     });
-    return { current, names: (list.items ?? []).map((i) => i.metadata?.name ?? '').filter(Boolean).sort(), why: '' };
+    return {
+      current,
+      names: (list.items ?? [])
+        .map((i) => i.metadata?.name ?? '')
+        .filter(Boolean)
+        .sort(),
+      why: '',
+    };
   } catch (e) {
     return { current, names: [], why: describeError(e) };
   }

@@ -14,7 +14,13 @@ export class RunHistory {
   }
 
   async save(runs: readonly RunRecord[]): Promise<void> {
-    await this.state.update(KEY, trimHistory(runs.filter((r) => r.status !== 'running'), HISTORY_LIMIT));
+    await this.state.update(
+      KEY,
+      trimHistory(
+        runs.filter((r) => r.status !== 'running'),
+        HISTORY_LIMIT,
+      ),
+    );
   }
 }
 

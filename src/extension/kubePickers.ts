@@ -27,14 +27,19 @@ export async function pickNamespace(config: Config): Promise<string | undefined>
   const { current, names, why } = await loadEngine().namespaceChoices(settings);
   let pick: string | undefined;
   if (names.length > 0) {
-    const items = names.map((n) => ({ label: n, description: n === current ? 'current' : '', iconPath: new vscode.ThemeIcon(n === current ? 'check' : 'blank') }));
+    const items = names.map((n) => ({
+      label: n,
+      description: n === current ? 'current' : '',
+      iconPath: new vscode.ThemeIcon(n === current ? 'check' : 'blank'),
+    }));
     pick = (await vscode.window.showQuickPick(items, { title: 'Namespace to watch', placeHolder: `now: ${current}` }))?.label;
   } else {
     pick = await vscode.window.showInputBox({
       title: 'Namespace to watch',
       value: current,
       prompt: `Namespaces could not be listed (${why || 'none found'}); type one.`,
-      validateInput: (v) => (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) ? undefined : 'A namespace is lower-case letters, digits and dashes.'),
+      validateInput: (v) =>
+        /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(v) ? undefined : 'A namespace is lower-case letters, digits and dashes.',
     });
   }
   if (pick === undefined) return undefined;

@@ -27,4 +27,3 @@ export function loadSandbox(): SandboxModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (sandbox ??= require('./sandboxBundle') as SandboxModule);
 }
-

@@ -10,7 +10,11 @@ export const LOG_TAIL_LINES = 500;
 
 /** A new URI per request: VS Code caches a document's content by URI, and logs move on. */
 export function podLogUri(runId: string, namespace: string, pod: string, at = Date.now()): vscode.Uri {
-  return vscode.Uri.from({ scheme: POD_LOG_SCHEME, path: `/${namespace}/${pod}.log`, query: new URLSearchParams({ run: runId, at: String(at) }).toString() });
+  return vscode.Uri.from({
+    scheme: POD_LOG_SCHEME,
+    path: `/${namespace}/${pod}.log`,
+    query: new URLSearchParams({ run: runId, at: String(at) }).toString(),
+  });
 }
 
 export class PodLogDocuments implements vscode.TextDocumentContentProvider {
@@ -31,7 +35,8 @@ export class PodLogDocuments implements vscode.TextDocumentContentProvider {
       const text = await loadEngine().readPodLog({ target: run.target, namespace, pod, tailLines: LOG_TAIL_LINES, signal: abort.signal });
       return `${header}\n${text || '# (the container has written nothing yet)\n'}`;
     } catch (e) {
-      const reason = run.target.kind === 'sandbox' ? `${describeError(e)} (the sandbox that ran this probe may have stopped)` : describeError(e);
+      const reason =
+        run.target.kind === 'sandbox' ? `${describeError(e)} (the sandbox that ran this probe may have stopped)` : describeError(e);
       this.onFailure(`cannot read the logs of ${pod}: ${reason}`);
       return `${header}\n# cannot read the logs: ${reason}\n`;
     } finally {

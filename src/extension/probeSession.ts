@@ -32,7 +32,11 @@ export class ProbeSession {
    * Starts at once. A probe that cannot start (bad options, unreadable kubeconfig) settles `done` with a
    * `failed` record carrying the one-sentence reason.
    */
-  constructor(options: ProbeOptions, target: RunTarget, private readonly hooks: ProbeSessionHooks) {
+  constructor(
+    options: ProbeOptions,
+    target: RunTarget,
+    private readonly hooks: ProbeSessionHooks,
+  ) {
     this.current = { id: this.id, startedAt: new Date().toISOString(), status: 'running', target, report: null, elapsedMs: 0 };
     this.done = this.run(options);
   }

@@ -1,6 +1,14 @@
 // `consumerProbe.*` settings as plain data, and how they become the engine's ProbeOptions. Pure (no
 // `vscode`), so the mapping and its defaults are unit-tested against package.json.
-import { DEFAULT_BACKEND_POD_PREFIX, DEFAULT_NAMESPACE, probeOptions, type MatchRules, type OptionNames, type ProbeOptions, type ProbeOverrides } from '../probe/options';
+import {
+  DEFAULT_BACKEND_POD_PREFIX,
+  DEFAULT_NAMESPACE,
+  probeOptions,
+  type MatchRules,
+  type OptionNames,
+  type ProbeOptions,
+  type ProbeOverrides,
+} from '../probe/options';
 import { redactUrl } from '../probe/text';
 import type { RunTarget } from './runRecord';
 

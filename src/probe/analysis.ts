@@ -82,7 +82,10 @@ export interface AnalyseOptions {
 export type AnalyseLimits = AnalyseOptions;
 
 export function byTime(observations: readonly Observation[]): Observation[] {
-  return observations.map((o, i) => ({ o, i })).sort((a, b) => a.o.atMs - b.o.atMs || a.i - b.i).map(({ o }) => o);
+  return observations
+    .map((o, i) => ({ o, i }))
+    .sort((a, b) => a.o.atMs - b.o.atMs || a.i - b.i)
+    .map(({ o }) => o);
 }
 
 /** Every contract timing, none observed yet. */

@@ -32,6 +32,11 @@ export function reportFromAnalysis(a: Analysis, ctx: DiagnoseContext): Report {
   };
 }
 
-export function buildReport(observations: readonly Observation[], rules: MatchRules, ctx: DiagnoseContext, limits: AnalyseOptions = {}): Report {
+export function buildReport(
+  observations: readonly Observation[],
+  rules: MatchRules,
+  ctx: DiagnoseContext,
+  limits: AnalyseOptions = {},
+): Report {
   return reportFromAnalysis(analyse(observations, rules, limits), ctx);
 }

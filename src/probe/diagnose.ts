@@ -49,7 +49,14 @@ const SEVERITY: Record<ScenarioId, Severity> = {
 };
 
 function scenario(id: ScenarioId, summary: string, evidence: string[], suggestions: string[]): Scenario {
-  return { id, severity: SEVERITY[id], title: TITLES[id], summary, evidence: evidence.filter(Boolean), suggestions: [...new Set(suggestions.filter(Boolean))] };
+  return {
+    id,
+    severity: SEVERITY[id],
+    title: TITLES[id],
+    summary,
+    evidence: evidence.filter(Boolean),
+    suggestions: [...new Set(suggestions.filter(Boolean))],
+  };
 }
 
 function metadataEvidence(a: Analysis): string {
@@ -101,7 +108,12 @@ function diagnoseReady(a: Analysis, ctx: DiagnoseContext, ready: number): Scenar
   if (unobserved) evidence.push(`pods not observed: ${unobserved}`);
   evidence.push(...brokerEvidence(a));
   if (ready <= ctx.slowThresholdMs) {
-    return scenario('healthy', `The consumer for job ${a.jobId} was ready after ${s(ready)} (threshold ${s(ctx.slowThresholdMs)}).`, evidence, []);
+    return scenario(
+      'healthy',
+      `The consumer for job ${a.jobId} was ready after ${s(ready)} (threshold ${s(ctx.slowThresholdMs)}).`,
+      evidence,
+      [],
+    );
   }
   const podStart = t.podReadyMs ?? t.podRunningMs;
   if (podStart !== null && podStart > ready - podStart) {
@@ -115,7 +127,9 @@ function diagnoseReady(a: Analysis, ctx: DiagnoseContext, ready: number): Scenar
         scheduledLate !== null ? `pod waited ${s(scheduledLate)} to be scheduled` : '',
         scheduling ?? '',
         a.primary ? conditionLine(a.primary) : '',
-        t.podScheduledMs !== null && t.podRunningMs !== null ? `scheduled → running took ${s(t.podRunningMs - t.podScheduledMs)} (image pull, container start)` : '',
+        t.podScheduledMs !== null && t.podRunningMs !== null
+          ? `scheduled → running took ${s(t.podRunningMs - t.podScheduledMs)} (image pull, container start)`
+          : '',
       ],
       [
         'Check GPU capacity: every job pod requests one nvidia.com/gpu.shared; scheduling waits when they are exhausted.',
@@ -144,14 +158,25 @@ function diagnosePodFailure(a: Analysis, ctx: DiagnoseContext, pod: AnalysedPod,
   return scenario(
     'pod_failed',
     `Pod ${pod.name} failed: ${failure}. The consumer never became ready.`,
-    [failure, events ?? '', crashEvidence(a), crash ? '' : podErrorEvidence(a), ...brokerEvidence(a), metadataEvidence(a), backendErrorEvidence(a), ...logProblems(a)],
+    [
+      failure,
+      events ?? '',
+      crashEvidence(a),
+      crash ? '' : podErrorEvidence(a),
+      ...brokerEvidence(a),
+      metadataEvidence(a),
+      backendErrorEvidence(a),
+      ...logProblems(a),
+    ],
     pulling
       ? [
           'Check the image name and tag in the Job template and that the nodes can pull from the registry (credentials, imagePullSecrets).',
           `See the pull error: ${kubectl(ctx, `describe pod ${pod.name}`)}`,
         ]
       : [
-          ...(crash ? [`The container ended with "${crash.line.trim()}" on every start: fix that first (its last lines are in the report).`] : []),
+          ...(crash
+            ? [`The container ended with "${crash.line.trim()}" on every start: fix that first (its last lines are in the report).`]
+            : []),
           `Read the crashed container's output: ${kubectl(ctx, `logs ${pod.name} --previous`)}`,
           'A crash at start usually means bad configuration from the backend (payload, stream settings) or an unreachable RabbitMQ.',
         ],
@@ -204,7 +229,9 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
         ...backendErrorSuggestion(a, (rest) => kubectl(ctx, rest)),
         `Search the backend logs for the job id ${a.jobId}: the consumer is created there.`,
         ...(queueStage(a) === 'not_watched'
-          ? [`Check that ${a.names?.queue ? `the queue ${a.names.queue}` : `the queue of job ${a.jobId}`} exists and has a consumer (RabbitMQ management UI, or rabbitmqctl list_queues name consumers).`]
+          ? [
+              `Check that ${a.names?.queue ? `the queue ${a.names.queue}` : `the queue of job ${a.jobId}`} exists and has a consumer (RabbitMQ management UI, or rabbitmqctl list_queues name consumers).`,
+            ]
           : []),
         `Check the analyzer's output: ${kubectl(ctx, `logs ${pod.name}`)}`,
       ],
@@ -228,16 +255,24 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
     'pod_never_created',
     `No pod of job ${a.jobId} appeared ${ended}${a.job ? `, although the Job ${a.job.name} exists` : ''}.`,
     [
-      a.job ? `Job ${a.job.name} seen at ${s(a.timings.jobCreatedMs)} (active ${a.job.active}, failed ${a.job.failed})` : `no Job ${jobName} appeared either`,
+      a.job
+        ? `Job ${a.job.name} seen at ${s(a.timings.jobCreatedMs)} (active ${a.job.active}, failed ${a.job.failed})`
+        : `no Job ${jobName} appeared either`,
       failedCreate ?? '',
       metadataEvidence(a),
       backendErrorEvidence(a),
     ],
     failedCreate
-      ? [`The Job controller could not create the pod: ${kubectl(ctx, `describe job ${jobName}`)}`, 'Check ResourceQuota and LimitRange in the namespace.']
+      ? [
+          `The Job controller could not create the pod: ${kubectl(ctx, `describe job ${jobName}`)}`,
+          'Check ResourceQuota and LimitRange in the namespace.',
+        ]
       : a.job
         ? [`${kubectl(ctx, `describe job ${jobName}`)} shows why the controller did not create a pod.`]
-        : ['The backend did not create the Job: check its logs and its permissions to create Jobs.', 'Check the namespace (--namespace) is the one the backend uses.'],
+        : [
+            'The backend did not create the Job: check its logs and its permissions to create Jobs.',
+            'Check the namespace (--namespace) is the one the backend uses.',
+          ],
   );
 }
 

@@ -69,9 +69,13 @@ export function queueSuggestions(a: Analysis, kubectl: (rest: string) => string,
         `The analyzer never declared its queue ${q}: check that it reaches RabbitMQ and what it logged${podName ? ` (${kubectl(`logs ${podName}`)})` : ''}.`,
       ];
     case 'no_consumer':
-      return [`The queue ${q} exists but the backend never attached a consumer: search the backend's log for job ${a.jobId} (see the backend lines in the report).`];
+      return [
+        `The queue ${q} exists but the backend never attached a consumer: search the backend's log for job ${a.jobId} (see the backend lines in the report).`,
+      ];
     case 'consumer_attached':
-      return [`A consumer is attached to ${q}, yet metadata never became ready: the backend's consumer is up, so look at the backend's handling of job ${a.jobId} (its errors are in the report's logs).`];
+      return [
+        `A consumer is attached to ${q}, yet metadata never became ready: the backend's consumer is up, so look at the backend's handling of job ${a.jobId} (its errors are in the report's logs).`,
+      ];
     case 'unobservable':
       return ['Give the probe access to the broker (management URL and credentials, or --amqp) to see the queue and its consumer.'];
     default:

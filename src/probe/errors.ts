@@ -3,12 +3,7 @@
 
 import { oneLine } from './text';
 
-export type ProbeErrorCode =
-  | 'BAD_ARGUMENT'
-  | 'KUBECONFIG_UNREADABLE'
-  | 'BODY_UNREADABLE'
-  | 'SANDBOX_FAILED'
-  | 'ABORTED';
+export type ProbeErrorCode = 'BAD_ARGUMENT' | 'KUBECONFIG_UNREADABLE' | 'BODY_UNREADABLE' | 'SANDBOX_FAILED' | 'ABORTED';
 
 /**
  * Marks a ProbeError across bundles: the extension loads the engine and the sandbox as separate

@@ -27,7 +27,14 @@ export function namePatternToRegExp(pattern: string, jobId: string, suffixPatter
 function parseLabelRule(rule: string, jobId: string): { key: string; value: string } | null {
   const eq = rule.indexOf('=');
   if (eq <= 0) return null;
-  return { key: rule.slice(0, eq).trim(), value: rule.slice(eq + 1).trim().split('{id}').join(jobId) };
+  return {
+    key: rule.slice(0, eq).trim(),
+    value: rule
+      .slice(eq + 1)
+      .trim()
+      .split('{id}')
+      .join(jobId),
+  };
 }
 
 function matchReasons(pod: PodIdentity, jobId: string, labelRules: string[], nameRules: string[], suffix: string): string[] {

@@ -109,13 +109,7 @@ export type ClusterAccess =
   | { state: 'unavailable'; reason: string; code: ClusterUnavailableCode };
 
 export type ClusterUnavailableCode =
-  | 'NO_KUBECONFIG'
-  | 'KUBECONFIG_UNREADABLE'
-  | 'UNREACHABLE'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'ERROR'
-  | 'DISABLED';
+  'NO_KUBECONFIG' | 'KUBECONFIG_UNREADABLE' | 'UNREACHABLE' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'ERROR' | 'DISABLED';
 
 export interface MetadataAttempt {
   atMs: number;

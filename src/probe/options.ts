@@ -162,7 +162,14 @@ export function defaultProbeOptions(backendUrl: string): ProbeOptions {
       requestTimeoutMs: 5_000,
     },
     kube: { enabled: true, syncTimeoutMs: 5_000 },
-    broker: { vhost: '/', queueNames: [...DEFAULT_QUEUE_NAMES], suffixPattern: '[A-Za-z0-9]+', pollIntervalMs: 250, amqpPollIntervalMs: 25, managementStatsLagMs: 5_000 },
+    broker: {
+      vhost: '/',
+      queueNames: [...DEFAULT_QUEUE_NAMES],
+      suffixPattern: '[A-Za-z0-9]+',
+      pollIntervalMs: 250,
+      amqpPollIntervalMs: 25,
+      managementStatsLagMs: 5_000,
+    },
     match: structuredClone(DEFAULT_MATCH_RULES),
     logs: defaultLogOptions(),
     timeoutMs: 30_000,
@@ -243,7 +250,8 @@ function validate(o: ProbeOptions, name: (path: string) => string): void {
     } catch {
       bad(`${name(path)} is not a URL: "${value}"`);
     }
-    if (!schemes.includes(parsed!.protocol)) bad(`${name(path)} must start with ${schemes.map((s) => `${s}//`).join(' or ')}, got "${value}"`);
+    if (!schemes.includes(parsed!.protocol))
+      bad(`${name(path)} must start with ${schemes.map((s) => `${s}//`).join(' or ')}, got "${value}"`);
   };
   const withId = (path: string, patterns: readonly string[]) => {
     for (const p of patterns) if (!p.includes('{id}')) bad(`${name(path)} must contain {id} (the job id), got "${p}"`);

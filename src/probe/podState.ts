@@ -73,11 +73,7 @@ export function podFailure(pod: PodSnapshot): string | null {
   return null;
 }
 
-function crashSummary(
-  what: string,
-  restarts: number,
-  last: { reason: string | null; exitCode: number | null } | null,
-): string {
+function crashSummary(what: string, restarts: number, last: { reason: string | null; exitCode: number | null } | null): string {
   const lastPart = last ? `, last exit code ${last.exitCode ?? '?'}${last.reason ? ` (${last.reason})` : ''}` : '';
   return what === 'restarted'
     ? `container restarted ${restarts} time${restarts === 1 ? '' : 's'}${lastPart}`

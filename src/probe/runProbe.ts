@@ -49,7 +49,9 @@ export function startProbe(options: ProbeOptions, start: StartProbeOptions = {})
       { timeoutMs: options.timeoutMs, slowThresholdMs: options.slowThresholdMs, namespace },
       { logLines: options.logs.maxLines, queueNames: options.broker.queueNames },
     );
-  const report = run(options, { kube, namespace, clock, timeline, monitors: start.monitors ?? DEFAULT_MONITORS, outer: start.signal }).then(snapshot);
+  const report = run(options, { kube, namespace, clock, timeline, monitors: start.monitors ?? DEFAULT_MONITORS, outer: start.signal }).then(
+    snapshot,
+  );
   return { timeline, report, snapshot };
 }
 

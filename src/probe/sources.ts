@@ -7,4 +7,10 @@ import { backendLogMonitor } from './logs/backendLogMonitor';
 import { podLogMonitor } from './logs/podLogMonitor';
 import type { Monitor } from './monitor';
 
-export const DEFAULT_MONITORS: readonly Monitor[] = [clusterMonitor, backendLogMonitor, podLogMonitor, managementQueueMonitor, amqpQueueMonitor];
+export const DEFAULT_MONITORS: readonly Monitor[] = [
+  clusterMonitor,
+  backendLogMonitor,
+  podLogMonitor,
+  managementQueueMonitor,
+  amqpQueueMonitor,
+];

@@ -127,9 +127,7 @@ export class SimulatedBackend {
     this.served.requests += 1;
     this.served[counted === undefined ? 'other' : counted === 'configure' ? 'configure' : 'metadata'] += 1;
     res.on('finish', () =>
-      this.opts.log?.(
-        `INFO:     ${req.socket.remoteAddress ?? '-'} - "${req.method} ${path} HTTP/1.1" ${res.statusCode}`,
-      ),
+      this.opts.log?.(`INFO:     ${req.socket.remoteAddress ?? '-'} - "${req.method} ${path} HTTP/1.1" ${res.statusCode}`),
     );
     if (!this.authorized(req.headers.authorization)) return send(res, 401, { detail: 'Not authenticated' });
     const route = ROUTE.exec(path);

@@ -116,7 +116,12 @@ export class SimulatedBroker {
     if (resource !== 'queues') return send(res, 404, NOT_FOUND);
     if (name === undefined) {
       const listed = [...this.queues.values()].filter((q) => vhost === undefined || q.vhost === vhost);
-      if (!query.has('page')) return send(res, 200, listed.map((q) => this.queueJson(q, false)));
+      if (!query.has('page'))
+        return send(
+          res,
+          200,
+          listed.map((q) => this.queueJson(q, false)),
+        );
       return this.sendPage(res, listed, query);
     }
     const queue = this.queues.get(queueKey(vhost!, name));

@@ -83,8 +83,7 @@ export class SimulatedCluster {
   apply(jobId: string, step: ClusterStepKind): void {
     const job = this.track(jobId);
     const steps: Record<ClusterStepKind, () => void> = {
-      createJob: () =>
-        this.store.create('jobs', k8s.jobObject(this.namespace, job.name, job.uid, k8s.analyzerPodSpec(jobId))),
+      createJob: () => this.store.create('jobs', k8s.jobObject(this.namespace, job.name, job.uid, k8s.analyzerPodSpec(jobId))),
       createCleanupJob: () => this.createCleanupJob(job),
       finishCleanupJob: () => this.finishCleanupJob(job),
       failCreatePod: () => this.failCreatePod(job),
@@ -251,13 +250,7 @@ export class SimulatedCluster {
     pod.status = status;
     job.cleanup = { name, uid, pod: this.store.create('pods', pod).metadata.name };
     this.updateJob(name, (s) => Object.assign(s, { active: 1, startTime: k8s.kubeTime() }));
-    this.event(
-      { kind: 'Job', name, uid },
-      'Normal',
-      'SuccessfulCreate',
-      'job-controller',
-      `Created pod: ${job.cleanup.pod}`,
-    );
+    this.event({ kind: 'Job', name, uid }, 'Normal', 'SuccessfulCreate', 'job-controller', `Created pod: ${job.cleanup.pod}`);
   }
 
   private finishCleanupJob(job: Tracked): void {
@@ -275,13 +268,7 @@ export class SimulatedCluster {
     const conditions = [{ type: 'Complete', status: 'True', lastProbeTime: at, lastTransitionTime: at }];
     const done = { active: 0, succeeded: 1, ready: 0, completionTime: at, conditions };
     this.updateJob(cleanup.name, (s) => Object.assign(s, done));
-    this.event(
-      { kind: 'Job', name: cleanup.name, uid: cleanup.uid },
-      'Normal',
-      'Completed',
-      'job-controller',
-      'Job completed',
-    );
+    this.event({ kind: 'Job', name: cleanup.name, uid: cleanup.uid }, 'Normal', 'Completed', 'job-controller', 'Job completed');
   }
 
   private nextPodIp(): string {
@@ -308,35 +295,19 @@ export class SimulatedCluster {
   }
 
   private kubeletEvent(job: Tracked, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    this.event(
-      { ...this.podRef(job), fieldPath: `spec.containers{${JOB_CONTAINER}}` },
-      type,
-      reason,
-      'kubelet',
-      message,
-    );
+    this.event({ ...this.podRef(job), fieldPath: `spec.containers{${JOB_CONTAINER}}` }, type, reason, 'kubelet', message);
   }
 
   /** Creates an Event, or bumps `count`/`lastTimestamp` of the one with the same object, reason and message. */
-  private event(
-    involved: Involved,
-    type: 'Normal' | 'Warning',
-    reason: string,
-    component: string,
-    message: string,
-  ): void {
+  private event(involved: Involved, type: 'Normal' | 'Warning', reason: string, component: string, message: string): void {
     const key = `${involved.kind}/${involved.name}|${reason}|${message}`;
     const existing = this.eventNames.get(key);
     if (existing) {
-      const bump = (e: KubeObject) =>
-        Object.assign(e, { count: (e.count as number) + 1, lastTimestamp: k8s.kubeTime() });
+      const bump = (e: KubeObject) => Object.assign(e, { count: (e.count as number) + 1, lastTimestamp: k8s.kubeTime() });
       this.store.update('events', this.namespace, existing, bump);
       return;
     }
-    const created = this.store.create(
-      'events',
-      k8s.eventObject(this.namespace, involved, type, reason, component, message),
-    );
+    const created = this.store.create('events', k8s.eventObject(this.namespace, involved, type, reason, component, message));
     this.eventNames.set(key, created.metadata.name);
   }
 }

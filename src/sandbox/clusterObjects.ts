@@ -73,13 +73,7 @@ export interface Involved {
 export const CONDITION_ORDER = ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
 
 /** Sets a pod condition; lastTransitionTime only moves when the status flips, as in a real cluster. */
-export function setCondition(
-  s: PodStatus,
-  type: string,
-  value: 'True' | 'False',
-  reason?: string,
-  message?: string,
-): void {
+export function setCondition(s: PodStatus, type: string, value: 'True' | 'False', reason?: string, message?: string): void {
   const old = s.conditions?.find((c) => c.type === type);
   const next: PodCondition = { type, status: value, lastProbeTime: null, lastTransitionTime: kubeTime() };
   if (reason) next.reason = reason;
@@ -169,13 +163,7 @@ export function jobObject(namespace: string, name: string, uid: string, podSpec:
 }
 
 /** A Pending pod as its controller creates it. */
-function podObject(
-  namespace: string,
-  name: string,
-  labels: Record<string, string>,
-  owner: Owner,
-  spec: Spec,
-): KubeObject {
+function podObject(namespace: string, name: string, labels: Record<string, string>, owner: Owner, spec: Spec): KubeObject {
   const ownerReferences = [{ ...owner, controller: true, blockOwnerDeletion: true }];
   return {
     apiVersion: 'v1',

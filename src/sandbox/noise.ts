@@ -23,11 +23,26 @@ const NODES = ['node-1', 'node-2', 'node-4', 'node-5', 'node-6'];
 const APPS = ['panda-worker', 'panda-ingest', 'panda-export', 'panda-indexer', 'panda-replay'];
 const EVENT_KINDS: { reason: string; type: 'Normal' | 'Warning'; component: string; message: (pod: string, image: string) => string }[] = [
   { reason: 'Scheduled', type: 'Normal', component: 'default-scheduler', message: (pod) => `Successfully assigned panda/${pod} to node-2` },
-  { reason: 'Pulled', type: 'Normal', component: 'kubelet', message: (_p, image) => `Container image "${image}" already present on machine` },
+  {
+    reason: 'Pulled',
+    type: 'Normal',
+    component: 'kubelet',
+    message: (_p, image) => `Container image "${image}" already present on machine`,
+  },
   { reason: 'Created', type: 'Normal', component: 'kubelet', message: () => 'Created container main' },
   { reason: 'Started', type: 'Normal', component: 'kubelet', message: () => 'Started container main' },
-  { reason: 'Unhealthy', type: 'Warning', component: 'kubelet', message: () => 'Readiness probe failed: HTTP probe failed with statuscode: 503' },
-  { reason: 'BackOff', type: 'Warning', component: 'kubelet', message: (pod) => `Back-off restarting failed container main in pod ${pod}_panda` },
+  {
+    reason: 'Unhealthy',
+    type: 'Warning',
+    component: 'kubelet',
+    message: () => 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+  },
+  {
+    reason: 'BackOff',
+    type: 'Warning',
+    component: 'kubelet',
+    message: (pod) => `Back-off restarting failed container main in pod ${pod}_panda`,
+  },
 ];
 
 /** The name of the i-th unrelated pod: mostly Deployment pods, every fifth a finished-job-like `grpc-job-2W-9UUUU-xxxxx`. */
@@ -48,10 +63,11 @@ export function noisePod(namespace: string, i: number, now = Date.now()): KubeOb
   const at = kubeTime(since);
   const image = `registry.local/${app.startsWith('grpc-job') ? 'baby-analyzer' : app}:5.${i % 9}.${i % 7}`;
   const ownerUid = randomUUID();
-  const ip = `10.244.${8 + (i >> 8) % 200}.${i % 250}`;
-  const labels: Record<string, string> = owner.kind === 'Job'
-    ? { app, 'job-name': owner.name, 'controller-uid': ownerUid, 'batch.kubernetes.io/job-name': owner.name }
-    : { 'app.kubernetes.io/name': app, 'app.kubernetes.io/instance': 'panda', 'pod-template-hash': owner.name.slice(-10) };
+  const ip = `10.244.${8 + ((i >> 8) % 200)}.${i % 250}`;
+  const labels: Record<string, string> =
+    owner.kind === 'Job'
+      ? { app, 'job-name': owner.name, 'controller-uid': ownerUid, 'batch.kubernetes.io/job-name': owner.name }
+      : { 'app.kubernetes.io/name': app, 'app.kubernetes.io/instance': 'panda', 'pod-template-hash': owner.name.slice(-10) };
   const metadata = {
     name,
     namespace,
@@ -117,7 +133,7 @@ export function noisePod(namespace: string, i: number, now = Date.now()): KubeOb
 export function noiseEvent(namespace: string, i: number, pod: KubeObject, now = Date.now()): KubeObject {
   const kind = EVENT_KINDS[i % EVENT_KINDS.length]!;
   const podName = pod.metadata.name;
-  const image = ((pod.spec as { containers: { image: string }[] }).containers[0]?.image) ?? '';
+  const image = (pod.spec as { containers: { image: string }[] }).containers[0]?.image ?? '';
   const at = kubeTime(now - randomInt(1_000, 3_600_000));
   const kubelet = kind.component === 'kubelet';
   return {
@@ -199,7 +215,9 @@ export class NamespaceNoise {
     const events = this.events;
     if (n % 2 === 1 && events.length > 0) {
       const name = events[(n >> 1) % events.length]!;
-      this.store.update('events', this.namespace, name, (e) => Object.assign(e, { count: (e.count as number) + 1, lastTimestamp: kubeTime() }));
+      this.store.update('events', this.namespace, name, (e) =>
+        Object.assign(e, { count: (e.count as number) + 1, lastTimestamp: kubeTime() }),
+      );
       return;
     }
     const name = this.pods[(n >> 1) % this.pods.length]!;

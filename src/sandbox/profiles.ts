@@ -47,11 +47,7 @@ export type ConfigureBehaviour = {
   delayMs: number;
   /** What the backend logs while it answers (a refused configure has no job to script later). */
   backendLog?: readonly string[];
-} & (
-  | { outcome: 'job' }
-  | { outcome: 'http_error'; status: number; body: string; contentType: string }
-  | { outcome: 'no_job_id' }
-);
+} & ({ outcome: 'job' } | { outcome: 'http_error'; status: number; body: string; contentType: string } | { outcome: 'no_job_id' });
 
 export interface SandboxProfile {
   name: string;
@@ -263,7 +259,10 @@ export const PROFILES: readonly SandboxProfile[] = [
       ...jobCreation(),
       ...podStart(FAST_POD),
       ...[1600, 2600, 3600].map((t) =>
-        containerLog(t, 'ERROR baby_analyzer: cannot connect to amqp://rabbitmq-panda.panda.svc:5672: [Errno 111] Connection refused, retrying in 1 s'),
+        containerLog(
+          t,
+          'ERROR baby_analyzer: cannot connect to amqp://rabbitmq-panda.panda.svc:5672: [Errno 111] Connection refused, retrying in 1 s',
+        ),
       ),
       backendLog(3000, 'WARNING focus.consumers: no queue grpc-job-{id} to consume from yet, retrying'),
     ],

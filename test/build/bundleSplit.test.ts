@@ -48,7 +48,12 @@ describe('the extension bundles (production build)', () => {
     for (const target of extensionTargets({ minify: true, sourcemap: false, metafile: true, logLevel: 'error' }, dir)) {
       const result = await esbuild.build(target);
       for (const [file, out] of Object.entries(result.metafile!.outputs)) {
-        bundles.set(basename(file), { file: join(process.cwd(), file), bytes: out.bytes, inputs: Object.keys(out.inputs), imports: out.imports });
+        bundles.set(basename(file), {
+          file: join(process.cwd(), file),
+          bytes: out.bytes,
+          inputs: Object.keys(out.inputs),
+          imports: out.imports,
+        });
       }
     }
   });
@@ -56,7 +61,9 @@ describe('the extension bundles (production build)', () => {
   test('the activation entry has none of client-node, undici, node-forge or amqplib, nor the engine or the sandbox', () => {
     const shell = bundle('extension.js');
     for (const pkg of HEAVY_PACKAGES) assert.ok(!usesPackage(shell, pkg), `dist/extension.js bundles ${pkg}`);
-    const engineOrSandbox = shell.inputs.filter((i) => i.includes('src/sandbox/') || /src\/probe\/(runProbe|kube\/|backend\/|broker\/|logs\/)/.test(i));
+    const engineOrSandbox = shell.inputs.filter(
+      (i) => i.includes('src/sandbox/') || /src\/probe\/(runProbe|kube\/|backend\/|broker\/|logs\/)/.test(i),
+    );
     assert.deepEqual(engineOrSandbox, [], 'the shell bundles engine or sandbox modules');
   });
 
@@ -70,7 +77,7 @@ describe('the extension bundles (production build)', () => {
     assert.deepEqual(relativeRequires.map((i) => `${i.kind} ${i.path}`).sort(), ['require-call ./engine.js', 'require-call ./sandbox.js']);
   });
 
-  test('the engine has client-node, undici and amqplib; only the sandbox has node-forge, and it shares the engine\'s amqplib', () => {
+  test("the engine has client-node, undici and amqplib; only the sandbox has node-forge, and it shares the engine's amqplib", () => {
     const engine = bundle('engine.js');
     const sandbox = bundle('sandbox.js');
     for (const pkg of ['@kubernetes/client-node', 'undici', 'amqplib']) assert.ok(usesPackage(engine, pkg), `the engine lacks ${pkg}`);
@@ -82,7 +89,9 @@ describe('the extension bundles (production build)', () => {
   });
 
   test('the .vsix ships every bundle of the extension', () => {
-    const shipped = readFileSync('.vscodeignore', 'utf8').split('\n').map((l) => l.trim());
+    const shipped = readFileSync('.vscodeignore', 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const name of bundles.keys()) assert.ok(shipped.includes(`!dist/${name}`), `.vscodeignore does not ship dist/${name}`);
   });
 
@@ -99,7 +108,10 @@ describe('the extension bundles (production build)', () => {
     `;
     const r = spawnSync(process.execPath, ['-e', child, bundle('extension.js').file, dir], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual((JSON.parse(r.stdout) as string[]).map((f) => relative(dir, f)), ['extension.js']);
+    assert.deepEqual(
+      (JSON.parse(r.stdout) as string[]).map((f) => relative(dir, f)),
+      ['extension.js'],
+    );
   });
 
   test('the production engine and sandbox run a sandbox probe to its report', async (t) => {
@@ -117,11 +129,17 @@ describe('the extension bundles (production build)', () => {
       namespace: sandbox.namespace,
       scenario: profile.name,
     };
-    const session = new engine.ProbeSession(probeOptions(probeOverridesForProfile(sandbox, profile)), target, { onUpdate: () => {}, log: () => {} });
+    const session = new engine.ProbeSession(probeOptions(probeOverridesForProfile(sandbox, profile)), target, {
+      onUpdate: () => {},
+      log: () => {},
+    });
     const final = await session.done;
     assert.equal(final.status, 'done', final.error);
     assert.equal(final.report?.scenario.id, 'healthy');
-    assert.ok(final.report.pods.some((p) => p.role === 'primary'), 'the job pod was watched through the kubeconfig (client-node, TLS)');
+    assert.ok(
+      final.report.pods.some((p) => p.role === 'primary'),
+      'the job pod was watched through the kubeconfig (client-node, TLS)',
+    );
 
     const namespaces = await engine.namespaceChoices({ kubeconfig: target.kubeconfig!, context: '', namespace: '' });
     assert.ok(namespaces.names.includes(sandbox.namespace), `namespaces listed: ${namespaces.names.join(', ')} ${namespaces.why}`);

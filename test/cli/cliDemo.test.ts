@@ -20,7 +20,8 @@ function env(t: import('node:test').TestContext): NodeJS.ProcessEnv {
 test('demo: healthy, exit 0, every timing observed, and the familiar sections', (t) => {
   const r = spawnSync(process.execPath, [CLI, 'demo'], { env: env(t), encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
-  for (const section of ['RESULTS', 'POD MONITORING RESULTS', 'TIMING ANALYSIS', 'DIAGNOSIS']) assert.match(r.stdout, new RegExp(`^${section}$`, 'm'));
+  for (const section of ['RESULTS', 'POD MONITORING RESULTS', 'TIMING ANALYSIS', 'DIAGNOSIS'])
+    assert.match(r.stdout, new RegExp(`^${section}$`, 'm'));
   assert.match(r.stdout, /healthy — Consumer ready \[OK\]/);
   for (const key of TIMING_KEYS) assert.match(r.stdout, new RegExp(`^\\s+${key}\\s+.*\\d\\.\\d{3}s$`, 'm'), `${key} has a value`);
   assert.equal(r.stderr, '');

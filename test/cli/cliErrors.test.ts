@@ -38,7 +38,10 @@ test('unknown flag: exit 2', (t) => {
 test('an invalid --backend-selector: exit 2, one line naming the flag and the parse error, nothing sent', (t) => {
   const r = cli(t, ['run', '--backend', 'http://127.0.0.1:9', '--backend-selector', 'app in (focus']);
   assert.equal(r.status, 2);
-  assertOneLineError(r.stderr, /^consumer-probe: --backend-selector is not a valid label selector \("app in \(focus"\): found '', expected: ',' or '\)'$/);
+  assertOneLineError(
+    r.stderr,
+    /^consumer-probe: --backend-selector is not a valid label selector \("app in \(focus"\): found '', expected: ',' or '\)'$/,
+  );
   assert.equal(r.stdout, '');
 });
 

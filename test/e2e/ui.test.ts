@@ -63,12 +63,16 @@ test('sandbox run from the palette: pod in the tree, report rendered, labels esc
     const rows = await tree.rowTexts();
     return rows.some((text) => text.includes('running ·')) && rows.some((text) => /grpc-job-\S+-[a-z0-9]{5}/.test(text));
   };
-  await waitFor(liveWithPod, { what: 'a running run with its grpc-job- pod row in the Probe Runs tree', timeoutMs: 60_000, intervalMs: 100 }).catch(
-    async (error: Error) => {
-      await workbench.screenshot('tree-failure.png');
-      throw new Error(`${error.message}; rows: ${JSON.stringify(await tree.rowTexts())}; notifications: ${JSON.stringify(await workbench.notifications())}`);
-    },
-  );
+  await waitFor(liveWithPod, {
+    what: 'a running run with its grpc-job- pod row in the Probe Runs tree',
+    timeoutMs: 60_000,
+    intervalMs: 100,
+  }).catch(async (error: Error) => {
+    await workbench.screenshot('tree-failure.png');
+    throw new Error(
+      `${error.message}; rows: ${JSON.stringify(await tree.rowTexts())}; notifications: ${JSON.stringify(await workbench.notifications())}`,
+    );
+  });
   // The report opened with the run and follows it live.
   const live = await ReportPanel.find(page, 30_000);
   await waitFor(async () => (await live.scenarioTitle.innerText()).trim() === 'Probe running…', {
@@ -90,7 +94,9 @@ test('sandbox run from the palette: pod in the tree, report rendered, labels esc
   });
   assert.equal((await report.scenarioTitle.innerText()).trim(), 'Consumer ready, but slowly (backend side)');
   await report.timeline.waitFor({ state: 'visible', timeout: 30_000 });
-  const lanes = await report.frame.locator('svg#timeline [data-lane]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-lane')));
+  const lanes = await report.frame
+    .locator('svg#timeline [data-lane]')
+    .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-lane')));
   assert.deepEqual(lanes, ['configure', 'job', 'pod', 'queue', 'consumer', 'attempts']);
   await workbench.screenshot('report.png');
   // The backend's warning about this job is among the log excerpts, as text.
@@ -98,10 +104,13 @@ test('sandbox run from the palette: pod in the tree, report rendered, labels esc
   assert.match(logs, /WARNING focus\.consumers: consumer pool busy \(30\/30\), job \S+ waits for a free worker/);
 
   // A label value is data: shown literally, never parsed as HTML.
-  const podsText = await waitFor(async () => {
-    const text = await report.podsTable.innerText();
-    return text.includes(HOSTILE_LABEL) && text;
-  }, { what: `the pods table to show the label ${HOSTILE_LABEL} as text`, timeoutMs: 30_000, intervalMs: 250 });
+  const podsText = await waitFor(
+    async () => {
+      const text = await report.podsTable.innerText();
+      return text.includes(HOSTILE_LABEL) && text;
+    },
+    { what: `the pods table to show the label ${HOSTILE_LABEL} as text`, timeoutMs: 30_000, intervalMs: 250 },
+  );
   assert.ok(podsText.includes(HOSTILE_LABEL));
   assert.equal(await report.count('img'), 0, 'no <img> element in the report document');
   assert.equal(await report.count('[onerror]'), 0, 'no element with an onerror attribute');

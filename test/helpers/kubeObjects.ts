@@ -4,15 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../src/sandbox/kube/store';
 
-export type PodState =
-  | 'unschedulable'
-  | 'creating'
-  | 'running'
-  | 'notReady'
-  | 'crashLoop'
-  | 'imagePullBackOff'
-  | 'succeeded'
-  | 'failed';
+export type PodState = 'unschedulable' | 'creating' | 'running' | 'notReady' | 'crashLoop' | 'imagePullBackOff' | 'succeeded' | 'failed';
 
 export interface PodOptions {
   name: string;
@@ -60,12 +52,22 @@ export function makePod(opts: PodOptions): KubeObject {
   const after = (ms: number) => iso(new Date(Math.min(created.getTime() + ms, Date.now())));
   const started = after(2000);
   const phase = {
-    unschedulable: 'Pending', creating: 'Pending', imagePullBackOff: 'Pending', running: 'Running',
-    notReady: 'Running', crashLoop: 'Running', succeeded: 'Succeeded', failed: 'Failed',
+    unschedulable: 'Pending',
+    creating: 'Pending',
+    imagePullBackOff: 'Pending',
+    running: 'Running',
+    notReady: 'Running',
+    crashLoop: 'Running',
+    succeeded: 'Succeeded',
+    failed: 'Failed',
   }[state];
 
   const condition = (type: string, ok: boolean, extra: object = {}) => ({
-    type, status: ok ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: iso(created), ...extra,
+    type,
+    status: ok ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: iso(created),
+    ...extra,
   });
   const conditions = scheduled
     ? [
@@ -77,23 +79,29 @@ export function makePod(opts: PodOptions): KubeObject {
     : [
         condition('PodScheduled', false, {
           reason: 'Unschedulable',
-          message: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.shared. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
+          message:
+            '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.shared. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
         }),
       ];
 
   const containerState = (): object => {
     switch (state) {
-      case 'creating': return { waiting: { reason: 'ContainerCreating' } };
-      case 'imagePullBackOff': return { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } };
-      case 'crashLoop': return { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container' } };
-      case 'succeeded': return { terminated: { exitCode: 0, reason: 'Completed', startedAt: started, finishedAt: after(9000) } };
-      case 'failed': return { terminated: { exitCode: 1, reason: 'Error', startedAt: started, finishedAt: after(9000) } };
-      default: return { running: { startedAt: started } };
+      case 'creating':
+        return { waiting: { reason: 'ContainerCreating' } };
+      case 'imagePullBackOff':
+        return { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } };
+      case 'crashLoop':
+        return { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container' } };
+      case 'succeeded':
+        return { terminated: { exitCode: 0, reason: 'Completed', startedAt: started, finishedAt: after(9000) } };
+      case 'failed':
+        return { terminated: { exitCode: 1, reason: 'Error', startedAt: started, finishedAt: after(9000) } };
+      default:
+        return { running: { startedAt: started } };
     }
   };
-  const lastState = state === 'crashLoop'
-    ? { terminated: { exitCode: 1, reason: 'Error', startedAt: started, finishedAt: after(5000) } }
-    : {};
+  const lastState =
+    state === 'crashLoop' ? { terminated: { exitCode: 1, reason: 'Error', startedAt: started, finishedAt: after(5000) } } : {};
 
   return {
     apiVersion: 'v1',
@@ -236,7 +244,13 @@ export function makeEvent(opts: EventOptions): KubeObject {
   const about = opts.involvedObject;
   const involved: InvolvedObject =
     'metadata' in about
-      ? { kind: about.kind, name: about.metadata.name, namespace: about.metadata.namespace, uid: about.metadata.uid, apiVersion: about.apiVersion }
+      ? {
+          kind: about.kind,
+          name: about.metadata.name,
+          namespace: about.metadata.namespace,
+          uid: about.metadata.uid,
+          apiVersion: about.apiVersion,
+        }
       : about;
   const namespace = opts.namespace ?? involved.namespace ?? 'panda';
   const at = iso(opts.at ?? new Date());

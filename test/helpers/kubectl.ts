@@ -90,12 +90,7 @@ export class KubectlProcess {
 }
 
 /** Runs kubectl to completion (bounded by `timeoutMs`, after which it is killed and the test fails). */
-export async function runKubectl(
-  args: string[],
-  opts: KubectlOptions,
-  scope: CleanupScope,
-  timeoutMs = 20_000,
-): Promise<KubectlResult> {
+export async function runKubectl(args: string[], opts: KubectlOptions, scope: CleanupScope, timeoutMs = 20_000): Promise<KubectlResult> {
   const proc = new KubectlProcess(args, opts, scope);
   return withDeadline(proc.exited, { timeoutMs, what: `kubectl ${args.join(' ')} to exit` });
 }

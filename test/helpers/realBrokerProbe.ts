@@ -27,7 +27,12 @@ export interface RealRun {
 }
 
 /** One probe of `profile` against a sandbox driving `node`; `adjust` changes the probe's options. */
-export async function probeOnBroker(scope: CleanupScope, node: RabbitNode, profile: string, adjust?: (o: ProbeOptions) => void): Promise<RealRun> {
+export async function probeOnBroker(
+  scope: CleanupScope,
+  node: RabbitNode,
+  profile: string,
+  adjust?: (o: ProbeOptions) => void,
+): Promise<RealRun> {
   const sandbox = await sandboxOnBroker(scope, node);
   const options = probeOptionsForProfile(sandbox, profileByName(profile)!);
   adjust?.(options);

@@ -12,7 +12,11 @@ function exactKeys(value: unknown, keys: readonly string[], where: string) {
 }
 
 export function assertReportContract(report: unknown): void {
-  exactKeys(report, ['schemaVersion', 'jobId', 'startedAt', 'scenario', 'timings', 'pods', 'metadataAttempts', 'queue', 'events', 'logs'], 'report');
+  exactKeys(
+    report,
+    ['schemaVersion', 'jobId', 'startedAt', 'scenario', 'timings', 'pods', 'metadataAttempts', 'queue', 'events', 'logs'],
+    'report',
+  );
   const r = report as Record<string, any>;
   assert.equal(r.schemaVersion, 1);
   assert.ok(isStrOrNull(r.jobId), 'jobId');
@@ -22,14 +26,19 @@ export function assertReportContract(report: unknown): void {
   assert.ok((SCENARIO_IDS as readonly string[]).includes(r.scenario.id), `scenario.id ${r.scenario.id}`);
   assert.ok(['ok', 'warning', 'error', 'inconclusive'].includes(r.scenario.severity));
   for (const k of ['title', 'summary']) assert.equal(typeof r.scenario[k], 'string');
-  for (const k of ['evidence', 'suggestions']) assert.ok(Array.isArray(r.scenario[k]) && r.scenario[k].every((s: unknown) => typeof s === 'string'));
+  for (const k of ['evidence', 'suggestions'])
+    assert.ok(Array.isArray(r.scenario[k]) && r.scenario[k].every((s: unknown) => typeof s === 'string'));
 
   exactKeys(r.timings, TIMING_KEYS, 'timings');
   for (const k of TIMING_KEYS) assert.ok(isNumOrNull(r.timings[k]), `timings.${k}`);
 
   assert.ok(Array.isArray(r.pods));
   for (const p of r.pods) {
-    exactKeys(p, ['name', 'namespace', 'role', 'matchedBy', 'phase', 'ready', 'restartCount', 'node', 'labels', 'reason', 'firstSeenMs', 'history'], 'pod');
+    exactKeys(
+      p,
+      ['name', 'namespace', 'role', 'matchedBy', 'phase', 'ready', 'restartCount', 'node', 'labels', 'reason', 'firstSeenMs', 'history'],
+      'pod',
+    );
     assert.ok(['primary', 'related'].includes(p.role));
     assert.ok(Array.isArray(p.matchedBy) && p.matchedBy.length > 0);
     assert.equal(typeof p.ready, 'boolean');

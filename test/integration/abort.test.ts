@@ -7,7 +7,11 @@ import { Sandbox } from '../../src/sandbox/sandbox';
 import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 import { waitFor } from '../helpers/waitFor';
 
-const activeHandles = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').sort();
+const activeHandles = () =>
+  process
+    .getActiveResourcesInfo()
+    .filter((r) => r !== 'TTYWrap')
+    .sort();
 
 test('aborting mid-run ends the run at once and leaves nothing running', async () => {
   const baseline = activeHandles();
@@ -55,7 +59,10 @@ test('aborting while logs are followed and the broker is polled closes every fol
   assert.ok(performance.now() - stoppedAt < 1000, 'the run ended at once (no grace period after an abort)');
   assert.equal(report.scenario.severity, 'inconclusive');
   assert.notEqual(report.logs.pod, null, 'what was read before the stop is kept');
-  await waitFor(() => sandbox.api.openFollows === 0 && sandbox.api.openWatches === 0, { what: 'the probe to close its follows and watches', timeoutMs: 2000 });
+  await waitFor(() => sandbox.api.openFollows === 0 && sandbox.api.openWatches === 0, {
+    what: 'the probe to close its follows and watches',
+    timeoutMs: 2000,
+  });
   await sandbox.stop();
   await waitFor(() => activeHandles().length <= baseline.length, {
     what: `handles back to the baseline (${baseline.join(', ')}); now ${activeHandles().join(', ')}`,

@@ -36,7 +36,10 @@ test('old method: full pod lists every 500 ms with name-contains matching, metad
   assert.ok(seen.createdMs <= seen.runningMs && seen.runningMs <= seen.readyMs);
   // …and, as the old test did, every pod whose name merely contains the id.
   for (const decoy of decoyJobIds(jobId)) {
-    assert.ok(Object.keys(result.pods).some((name) => name.startsWith(`grpc-job-${decoy}-`)), `decoy ${decoy} taken`);
+    assert.ok(
+      Object.keys(result.pods).some((name) => name.startsWith(`grpc-job-${decoy}-`)),
+      `decoy ${decoy} taken`,
+    );
   }
 
   // Every list was a full GET of the namespace's pods, and the sandbox counted exactly what it received.

@@ -60,7 +60,10 @@ test('pods seen before the job id is known are kept with the time they were seen
 
   setClock(120);
   const before = stamps();
-  store.create('pods', makePod({ name: 'grpc-job-1-3-abcde', state: 'creating', labels: { app: 'grpc-job-1-3' }, job: { name: 'grpc-job-1-3', uid: 'u1' } }));
+  store.create(
+    'pods',
+    makePod({ name: 'grpc-job-1-3-abcde', state: 'creating', labels: { app: 'grpc-job-1-3' }, job: { name: 'grpc-job-1-3', uid: 'u1' } }),
+  );
   store.create('pods', makePod({ name: 'grpc-job-11-3-bcdfg', state: 'running', job: { name: 'grpc-job-11-3', uid: 'u2' } }));
   store.create('pods', makePod({ name: 'grpc-job-1-30-cdfgh', state: 'running', job: { name: 'grpc-job-1-30', uid: 'u3' } }));
   await waitFor(() => stamps() >= before + 3, { what: 'the watch to deliver the three pods' });

@@ -94,8 +94,14 @@ test('gets single objects and answers missing ones with a NotFound Status', asyn
   const missing = await get('/api/v1/namespaces/panda/pods/x');
   assert.equal(missing.status, 404);
   assert.deepEqual(missing.json(), {
-    kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'pods "x" not found',
-    reason: 'NotFound', details: { name: 'x', kind: 'pods' }, code: 404,
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'pods "x" not found',
+    reason: 'NotFound',
+    details: { name: 'x', kind: 'pods' },
+    code: 404,
   });
   assert.equal((await get('/apis/batch/v1/namespaces/panda/jobs/x')).json().message, 'jobs.batch "x" not found');
   const unknown = await get('/api/v1/namespaces/panda/widgets');
@@ -106,19 +112,27 @@ test('gets single objects and answers missing ones with a NotFound Status', asyn
 
 test('lists events and jobs, cluster-wide and per namespace, with event field selectors', async (t) => {
   const { store, get } = await startServer(t);
-  store.create('events', makeEvent({ involvedObject: { kind: 'Pod', name: 'p1' }, reason: 'FailedScheduling', message: 'no gpu', type: 'Warning' }));
+  store.create(
+    'events',
+    makeEvent({ involvedObject: { kind: 'Pod', name: 'p1' }, reason: 'FailedScheduling', message: 'no gpu', type: 'Warning' }),
+  );
   store.create('events', makeEvent({ involvedObject: { kind: 'Pod', name: 'p2' }, reason: 'Scheduled', message: 'ok' }));
   store.create('jobs', makeJob({ name: 'j1', namespace: 'other' }));
 
-  const warnings = (await get(`/api/v1/namespaces/panda/events?fieldSelector=${encodeURIComponent('type=Warning,involvedObject.kind=Pod')}`)).json();
+  const warnings = (
+    await get(`/api/v1/namespaces/panda/events?fieldSelector=${encodeURIComponent('type=Warning,involvedObject.kind=Pod')}`)
+  ).json();
   assert.equal(warnings.kind, 'EventList');
-  assert.deepEqual(warnings.items.map((e: any) => e.reason), ['FailedScheduling']);
+  assert.deepEqual(
+    warnings.items.map((e: any) => e.reason),
+    ['FailedScheduling'],
+  );
   assert.equal((await get('/api/v1/events')).json().items.length, 2);
   assert.deepEqual(names((await get('/apis/batch/v1/jobs')).json()), ['j1']);
   assert.deepEqual(names((await get('/apis/batch/v1/namespaces/panda/jobs')).json()), []);
 });
 
-test('answers kubectl\'s Table request with kubectl-style pod columns and PartialObjectMetadata rows', async (t) => {
+test("answers kubectl's Table request with kubectl-style pod columns and PartialObjectMetadata rows", async (t) => {
   const { store, get } = await startServer(t);
   store.create('pods', makePod({ name: 'up', state: 'running' }));
   store.create('pods', makePod({ name: 'crashing', state: 'crashLoop' }));
@@ -127,7 +141,10 @@ test('answers kubectl\'s Table request with kubectl-style pod columns and Partia
   const table = (await get('/api/v1/namespaces/panda/pods', { accept: KUBECTL_TABLE_ACCEPT })).json();
   assert.equal(table.kind, 'Table');
   assert.equal(table.apiVersion, 'meta.k8s.io/v1');
-  assert.deepEqual(table.columnDefinitions.slice(0, 5).map((c: any) => c.name), ['Name', 'Ready', 'Status', 'Restarts', 'Age']);
+  assert.deepEqual(
+    table.columnDefinitions.slice(0, 5).map((c: any) => c.name),
+    ['Name', 'Ready', 'Status', 'Restarts', 'Age'],
+  );
   const rows = Object.fromEntries(table.rows.map((r: any) => [r.cells[0], r]));
   assert.deepEqual(rows.up.cells.slice(1, 3), ['1/1', 'Running']);
   assert.deepEqual(rows.crashing.cells.slice(1, 3), ['0/1', 'CrashLoopBackOff']);
@@ -152,7 +169,14 @@ test('a watch from a resourceVersion replays the changes after it, then streams 
   assert.equal(watch.status, 200);
   assert.match(String(watch.headers['content-type']), /^application\/json/);
   const replayed = [await watch.nextJson(), await watch.nextJson(), await watch.nextJson()];
-  assert.deepEqual(replayed.map((e) => [e.type, e.object.metadata.name]), [['ADDED', 'new'], ['MODIFIED', 'new'], ['DELETED', 'old']]);
+  assert.deepEqual(
+    replayed.map((e) => [e.type, e.object.metadata.name]),
+    [
+      ['ADDED', 'new'],
+      ['MODIFIED', 'new'],
+      ['DELETED', 'old'],
+    ],
+  );
   assert.equal(replayed[1].object.status.phase, 'Succeeded');
   assert.equal(replayed[0].object.kind, 'Pod');
 
@@ -186,7 +210,13 @@ test('an object that stops matching the label selector is sent as DELETED, and A
   store.update('pods', 'panda', 'p', (p) => void (p.metadata.labels = { app: 'b', again: 'x' }));
   store.update('pods', 'panda', 'p', (p) => void (p.metadata.labels = { app: 'a' }));
   const events = [await watch.nextJson(), await watch.nextJson()];
-  assert.deepEqual(events.map((e) => [e.type, e.object.metadata.labels.app]), [['DELETED', 'b'], ['ADDED', 'a']]);
+  assert.deepEqual(
+    events.map((e) => [e.type, e.object.metadata.labels.app]),
+    [
+      ['DELETED', 'b'],
+      ['ADDED', 'a'],
+    ],
+  );
 });
 
 test('closeWatches() ends open watch streams cleanly', async (t) => {
@@ -209,7 +239,13 @@ test('expireWatches() sends ERROR 410 Expired, and resuming from the old resourc
   const error = await watch.nextJson({ what: 'the ERROR event' });
   assert.equal(error.type, 'ERROR');
   assert.deepEqual(
-    { kind: error.object.kind, apiVersion: error.object.apiVersion, status: error.object.status, reason: error.object.reason, code: error.object.code },
+    {
+      kind: error.object.kind,
+      apiVersion: error.object.apiVersion,
+      status: error.object.status,
+      reason: error.object.reason,
+      code: error.object.code,
+    },
     { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Expired', code: 410 },
   );
   assert.equal(await watch.next(), null);
@@ -251,7 +287,13 @@ test('timeoutSeconds ends the watch', async (t) => {
 test('401 without a token or with an unknown one; 403 with a forbidden one, discovery still allowed', async (t) => {
   const { get } = await startServer(t);
   const unauthorized = {
-    kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401,
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'Unauthorized',
+    reason: 'Unauthorized',
+    code: 401,
   };
   for (const token of [undefined, 'wrong']) {
     const res = await get('/api/v1/namespaces/panda/pods', { token });
@@ -268,7 +310,10 @@ test('401 without a token or with an unknown one; 403 with a forbidden one, disc
     'pods is forbidden: User "system:serviceaccount:panda:consumer-probe" cannot list resource "pods" in API group "" in the namespace "panda"',
   );
   const deniedWatch = await get('/apis/batch/v1/jobs?watch=true', { token: FORBIDDEN_TOKEN });
-  assert.match(deniedWatch.json().message, /^jobs\.batch is forbidden: .* cannot watch resource "jobs" in API group "batch" at the cluster scope$/);
+  assert.match(
+    deniedWatch.json().message,
+    /^jobs\.batch is forbidden: .* cannot watch resource "jobs" in API group "batch" at the cluster scope$/,
+  );
   const deniedLog = await get('/api/v1/namespaces/panda/pods/p/log', { token: FORBIDDEN_TOKEN });
   assert.match(deniedLog.json().message, /^pods "p" is forbidden: .* cannot get resource "pods\/log" in API group ""/);
 
@@ -345,7 +390,10 @@ test('pod logs: timestamps, sinceTime/sinceSeconds, and a follow of an exited co
   assert.equal(await follow.next({ what: 'the follow to end when the container exits' }), null);
   // Following it now: its whole log, then the end at once.
   const after = await stream('/api/v1/namespaces/panda/pods/p/log?follow=true');
-  assert.deepEqual([await after.next(), await after.next(), await after.next(), await after.next()], ['old line', 'new line', 'last words', null]);
+  assert.deepEqual(
+    [await after.next(), await after.next(), await after.next(), await after.next()],
+    ['old line', 'new line', 'last words', null],
+  );
   assert.deepEqual(server.served.log, { read: 3, follow: 2, previous: 0 }, 'answered with 200 (refusals are not counted)');
 });
 

@@ -73,7 +73,7 @@ test('kubectl get pods -w prints a pod created after it started watching, and ex
   assert.equal(result.code, 0, `kubectl -w failed: ${result.stderr}`);
 });
 
-test('kubectl logs shows the current log, and --previous the restarted container\'s', async (t) => {
+test("kubectl logs shows the current log, and --previous the restarted container's", async (t) => {
   const { store, logs, kubectl } = await cluster(t);
   store.create('pods', makePod({ name: 'analyzer', containers: ['baby-analyzer'] }));
   logs.append('panda', 'analyzer', 'baby-analyzer', 'connecting to rabbitmq');
@@ -140,19 +140,22 @@ test('kubectl logs --timestamps and --since-time read the kubelet-style times; -
   assertSucceeded(previous);
   assert.equal(previous.stdout, "KeyError: 'stream_port'\n");
   const again = spawnKubectl('logs', '-f', 'analyzer');
-  await again.waitForStdout(/^starting again\n/, { what: 'the new instance\'s log' });
+  await again.waitForStdout(/^starting again\n/, { what: "the new instance's log" });
 });
 
 test('kubectl get jobs and get ev print the jobs and events', async (t) => {
   const { store, kubectl } = await cluster(t);
   store.create('jobs', makeJob({ name: 'grpc-job-1-3', active: 1 }));
   store.create('jobs', makeJob({ name: 'cleanup-job-1-3', succeeded: 1 }));
-  store.create('events', makeEvent({
-    involvedObject: { kind: 'Pod', name: 'grpc-job-1-3-abcde' },
-    reason: 'FailedScheduling',
-    message: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.shared.',
-    type: 'Warning',
-  }));
+  store.create(
+    'events',
+    makeEvent({
+      involvedObject: { kind: 'Pod', name: 'grpc-job-1-3-abcde' },
+      reason: 'FailedScheduling',
+      message: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.shared.',
+      type: 'Warning',
+    }),
+  );
 
   const jobs = await kubectl('get', 'jobs');
   assertSucceeded(jobs);
@@ -166,15 +169,18 @@ test('kubectl get jobs and get ev print the jobs and events', async (t) => {
   assert.match(events.stdout, /Warning\s+FailedScheduling\s+pod\/grpc-job-1-3-abcde\s+0\/3 nodes are available/);
 });
 
-test('kubectl describe pod shows the events selected by the pod\'s uid', async (t) => {
+test("kubectl describe pod shows the events selected by the pod's uid", async (t) => {
   const { store, kubectl } = await cluster(t);
   const pod = store.create('pods', makePod({ name: 'grpc-job-1-3-abcde', state: 'unschedulable' }));
-  store.create('events', makeEvent({
-    involvedObject: pod,
-    reason: 'FailedScheduling',
-    message: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.shared.',
-    type: 'Warning',
-  }));
+  store.create(
+    'events',
+    makeEvent({
+      involvedObject: pod,
+      reason: 'FailedScheduling',
+      message: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.shared.',
+      type: 'Warning',
+    }),
+  );
   store.create('events', makeEvent({ involvedObject: { kind: 'Pod', name: 'someone-else' }, reason: 'Scheduled', message: 'elsewhere' }));
 
   const result = await kubectl('describe', 'pod', 'grpc-job-1-3-abcde');

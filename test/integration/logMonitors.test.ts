@@ -60,19 +60,36 @@ describe('log monitors against the sandbox', { concurrency: 2 }, () => {
     assert.deepEqual(backend.pods, [sandbox.cluster.backendPod]);
     assert.equal(backend.error, null);
     const texts = backend.lines.map((l) => l.text);
-    for (const expected of [`configured job ${report.jobId}`, `created Job grpc-job-${report.jobId}`, `consumer attached to grpc-job-${report.jobId}`, `job ${report.jobId} ready`]) {
-      assert.ok(texts.some((x) => x.includes(expected)), `"${expected}" kept:\n${texts.join('\n')}`);
+    for (const expected of [
+      `configured job ${report.jobId}`,
+      `created Job grpc-job-${report.jobId}`,
+      `consumer attached to grpc-job-${report.jobId}`,
+      `job ${report.jobId} ready`,
+    ]) {
+      assert.ok(
+        texts.some((x) => x.includes(expected)),
+        `"${expected}" kept:\n${texts.join('\n')}`,
+      );
     }
-    assert.ok(backend.lines.every((l) => l.mentionsJob && l.reason === 'job-id' && l.level === 'INFO'), 'healthy: only lines naming the job');
+    assert.ok(
+      backend.lines.every((l) => l.mentionsJob && l.reason === 'job-id' && l.level === 'INFO'),
+      'healthy: only lines naming the job',
+    );
     // Decoy jobs whose ids contain this one also log; none of their lines may pass.
     const decoyLines = backendEntries(sandbox).filter((e) => /job \S+ streaming to/.test(e.text));
     assert.equal(decoyLines.length, 2, 'the sandbox logged its two decoy jobs');
     assert.ok(!texts.some((x) => /streaming to/.test(x)), 'decoy lines were kept');
     // The access log names the job on every poll: one line with a count, not fifty.
     const polls = backend.lines.filter((l) => l.text.includes(`/metadata/${report.jobId}`));
-    assert.ok(polls.some((l) => l.repeats > 5), `access-log lines folded: ${polls.map((l) => l.repeats).join(',')}`);
+    assert.ok(
+      polls.some((l) => l.repeats > 5),
+      `access-log lines folded: ${polls.map((l) => l.repeats).join(',')}`,
+    );
     assertTimesMatch(sandbox, report, backend.lines, backendEntries(sandbox));
-    assert.ok(backend.lines.every((l) => l.atMs >= 0), 'from t0 on');
+    assert.ok(
+      backend.lines.every((l) => l.atMs >= 0),
+      'from t0 on',
+    );
   });
 
   test('backend: ERROR/WARN lines and the traceback, and the diagnosis cites the first error naming the job', async (t) => {
@@ -85,10 +102,17 @@ describe('log monitors against the sandbox', { concurrency: 2 }, () => {
       traceback.map((l) => l.text.trim()).filter((x) => /^(Traceback|KeyError)/.test(x)),
       ['Traceback (most recent call last):', "KeyError: 'stream_port'"],
     );
-    assert.ok(traceback.every((l) => l.atMs >= error.atMs), 'the traceback follows its error line');
+    assert.ok(
+      traceback.every((l) => l.atMs >= error.atMs),
+      'the traceback follows its error line',
+    );
     assertTimesMatch(sandbox, report, [error, ...traceback], backendEntries(sandbox));
     assert.ok(
-      report.scenario.evidence.some((e) => e.includes(`logged at ${(error.atMs / 1000).toFixed(3)}s: "ERROR focus.metadata: building metadata for job ${report.jobId} failed" → "KeyError: 'stream_port'"`)),
+      report.scenario.evidence.some((e) =>
+        e.includes(
+          `logged at ${(error.atMs / 1000).toFixed(3)}s: "ERROR focus.metadata: building metadata for job ${report.jobId} failed" → "KeyError: 'stream_port'"`,
+        ),
+      ),
       report.scenario.evidence.join('\n'),
     );
 
@@ -97,7 +121,7 @@ describe('log monitors against the sandbox', { concurrency: 2 }, () => {
     assert.ok(warning?.text.includes('not attached, retrying') && warning.reason === 'error', JSON.stringify(warning));
   });
 
-  test('pod: startup lines of the job\'s container from its start; nothing ended', async (t) => {
+  test("pod: startup lines of the job's container from its start; nothing ended", async (t) => {
     const { sandbox, report } = await probe(t, 'healthy');
     const pod = report.logs.pod!;
     const primary = report.pods.find((p) => p.role === 'primary')!;
@@ -116,11 +140,14 @@ describe('log monitors against the sandbox', { concurrency: 2 }, () => {
     assert.deepEqual(pod.previous, []);
   });
 
-  test('pod: a restart brings the previous container\'s last lines (read with previous=true) into the report', async (t) => {
+  test("pod: a restart brings the previous container's last lines (read with previous=true) into the report", async (t) => {
     const { sandbox, report } = await probe(t, 'pod_failed');
     const pod = report.logs.pod!;
     const name = report.pods.find((p) => p.role === 'primary')!.name;
-    assert.ok(sandbox.api.served.log.previous >= 2, `the probe asked for the previous container's log (${sandbox.api.served.log.previous}×)`);
+    assert.ok(
+      sandbox.api.served.log.previous >= 2,
+      `the probe asked for the previous container's log (${sandbox.api.served.log.previous}×)`,
+    );
     assert.deepEqual(
       pod.previous.map((e) => [e.instance, e.via]),
       [
@@ -132,25 +159,38 @@ describe('log monitors against the sandbox', { concurrency: 2 }, () => {
     );
     for (const ended of pod.previous) {
       assert.equal(ended.lines[ended.lines.length - 1]!.text, "KeyError: 'stream_port'");
-      assert.ok(ended.lines.some((l) => l.text.startsWith('INFO baby_analyzer: Baby Analyzer 2.3.1 starting')), 'from the instance\'s start');
+      assert.ok(
+        ended.lines.some((l) => l.text.startsWith('INFO baby_analyzer: Baby Analyzer 2.3.1 starting')),
+        "from the instance's start",
+      );
       assert.ok(ended.lines.every((l) => l.instance === ended.instance && l.reason === 'last-lines'));
     }
     // The kubelet keeps two instances: run 2 is "previous", run 3 (crashed, not restarted) "current".
-    assertTimesMatch(sandbox, report, pod.previous[1]!.lines, sandbox.logs.readEntries(sandbox.namespace, name, JOB_CONTAINER, { previous: true }));
+    assertTimesMatch(
+      sandbox,
+      report,
+      pod.previous[1]!.lines,
+      sandbox.logs.readEntries(sandbox.namespace, name, JOB_CONTAINER, { previous: true }),
+    );
     assertTimesMatch(sandbox, report, pod.previous[2]!.lines, sandbox.logs.readEntries(sandbox.namespace, name, JOB_CONTAINER));
-    assert.ok(report.scenario.evidence.some((e) => e.startsWith(`container ${JOB_CONTAINER} (run 3) ended with "KeyError: 'stream_port'"`)), report.scenario.evidence.join('\n'));
+    assert.ok(
+      report.scenario.evidence.some((e) => e.startsWith(`container ${JOB_CONTAINER} (run 3) ended with "KeyError: 'stream_port'"`)),
+      report.scenario.evidence.join('\n'),
+    );
     assert.match(report.scenario.suggestions[0]!, /ended with "KeyError: 'stream_port'" on every start/);
     await waitFor(() => sandbox.api.openFollows === 0, { what: 'the probe to close its log follows', timeoutMs: 2000 });
   });
 });
 
-test('a refused configure: the backend\'s error is evidence; a selector that picks no pod says so instead', async (t) => {
+test("a refused configure: the backend's error is evidence; a selector that picks no pod says so instead", async (t) => {
   const sandbox = await Sandbox.start();
   t.after(() => sandbox.stop());
   const refused = await startProbe(probeOptionsForProfile(sandbox, profileByName('configure_failed')!)).report;
   assert.equal(refused.scenario.id, 'configure_failed');
   assert.ok(
-    refused.scenario.evidence.some((e) => /logged at [\d.]+s \(not naming the job\): "ERROR focus\.api: POST \/configure refused: all 30 job windows are busy"$/.test(e)),
+    refused.scenario.evidence.some((e) =>
+      /logged at [\d.]+s \(not naming the job\): "ERROR focus\.api: POST \/configure refused: all 30 job windows are busy"$/.test(e),
+    ),
     refused.scenario.evidence.join('\n'),
   );
   const options = probeOptionsForProfile(sandbox, profileByName('configure_failed')!);
@@ -160,7 +200,10 @@ test('a refused configure: the backend\'s error is evidence; a selector that pic
     { pods: report.logs.backend?.pods, lines: report.logs.backend?.lines, error: report.logs.backend?.error },
     { pods: [], lines: [], error: 'no running pod in namespace panda matches name^=no-such-backend' },
   );
-  assert.ok(report.scenario.evidence.every((e) => !e.includes('ERROR focus.api')), 'the real backend pod was not read');
+  assert.ok(
+    report.scenario.evidence.every((e) => !e.includes('ERROR focus.api')),
+    'the real backend pod was not read',
+  );
 });
 
 test('logs the probe may not read: one clear line, no crash, nothing left open', async (t) => {
@@ -185,15 +228,37 @@ test('logs the probe may not read: one clear line, no crash, nothing left open',
     kind: 'pod.seen',
     at: performance.now() as Stamp,
     pod: {
-      uid: 'u1', name: sandbox.cluster.backendPod, namespace: sandbox.namespace, phase: 'Running', ready: true, restartCount: 0, node: 'n',
-      labels: {}, conditions: [], deleted: false,
-      containers: [{ name: BACKEND_CONTAINER, ready: true, restartCount: 0, state: 'running', reason: null, message: null, exitCode: null, lastTerminated: null }],
+      uid: 'u1',
+      name: sandbox.cluster.backendPod,
+      namespace: sandbox.namespace,
+      phase: 'Running',
+      ready: true,
+      restartCount: 0,
+      node: 'n',
+      labels: {},
+      conditions: [],
+      deleted: false,
+      containers: [
+        {
+          name: BACKEND_CONTAINER,
+          ready: true,
+          restartCount: 0,
+          state: 'running',
+          reason: null,
+          message: null,
+          exitCode: null,
+          lastTerminated: null,
+        },
+      ],
     },
   });
   await waitFor(() => seen.some((o) => o.kind === 'log.access' && o.access.state === 'unavailable'), { what: 'the refusal' });
   const refusal = seen.find((o) => o.kind === 'log.access' && o.access.state === 'unavailable');
   assert.ok(refusal?.kind === 'log.access' && refusal.access.state === 'unavailable');
-  assert.match(refusal.access.reason, /^cannot read the backend's logs: 403 Forbidden from \/api\/v1\/namespaces\/panda\/pods\/panda-panda-focus-server-[^/]+\/log: pods "[^"]+" is forbidden: User "system:serviceaccount:panda:consumer-probe" cannot get resource "pods\/log"/);
+  assert.match(
+    refusal.access.reason,
+    /^cannot read the backend's logs: 403 Forbidden from \/api\/v1\/namespaces\/panda\/pods\/panda-panda-focus-server-[^/]+\/log: pods "[^"]+" is forbidden: User "system:serviceaccount:panda:consumer-probe" cannot get resource "pods\/log"/,
+  );
   controller.abort();
   await monitor.done;
   assert.equal(sandbox.api.openFollows, 0);

@@ -71,10 +71,15 @@ describe('engine against the sandbox, every profile', { concurrency: 2 }, () => 
       assertTimingsFollowTruth(report, record.truth, profile.clusterAccess === 'ok');
 
       const primary = report.pods.find((p) => p.role === 'primary');
-      const created = sandbox.store.list('pods', sandbox.namespace).items.filter((p) => p.metadata.name.startsWith(`grpc-job-${report.jobId}-`));
+      const created = sandbox.store
+        .list('pods', sandbox.namespace)
+        .items.filter((p) => p.metadata.name.startsWith(`grpc-job-${report.jobId}-`));
       if (profile.clusterAccess === 'forbidden') {
         assert.equal(report.pods.length, 0, 'pods are unknown when the cluster cannot be observed');
-        assert.ok(report.scenario.evidence.some((e) => e.includes('403')), report.scenario.evidence.join('\n'));
+        assert.ok(
+          report.scenario.evidence.some((e) => e.includes('403')),
+          report.scenario.evidence.join('\n'),
+        );
       } else if (record.truth.podCreatedMs === undefined) {
         assert.equal(primary, undefined);
       } else {

@@ -25,11 +25,20 @@ test('a sandbox session publishes live snapshots, then the final report', async 
   assert.equal(final.report?.scenario.id, 'healthy');
   assert.equal(final.target.scenario, 'healthy');
   const live = updates.filter((u) => u.status === 'running' && u.report);
-  assert.ok(live.some((u) => u.report!.pods.some((p) => p.role === 'primary')), 'a live snapshot showed the pod before the end');
+  assert.ok(
+    live.some((u) => u.report!.pods.some((p) => p.role === 'primary')),
+    'a live snapshot showed the pod before the end',
+  );
   const observations = lines.length + final.report!.metadataAttempts.length;
   assert.ok(updates.length < observations, `snapshots are coalesced (${updates.length} for ≥${observations} observations)`);
-  assert.ok(updates.every((u, i) => i === 0 || u.elapsedMs >= updates[i - 1]!.elapsedMs), 'elapsed time never goes back');
-  assert.ok(lines.some((l) => l.includes('STEP 1  POST')), 'the live text reaches the log');
+  assert.ok(
+    updates.every((u, i) => i === 0 || u.elapsedMs >= updates[i - 1]!.elapsedMs),
+    'elapsed time never goes back',
+  );
+  assert.ok(
+    lines.some((l) => l.includes('STEP 1  POST')),
+    'the live text reaches the log',
+  );
   const primary = final.report!.pods.find((p) => p.role === 'primary')!;
   assert.equal(primary.labels.team, 'probe', 'the sandbox put the configured extra label on the job pod');
 });
@@ -64,20 +73,42 @@ test('a probe that cannot start ends as a failed run with one sentence', async (
 
 test('an unknown sandbox scenario is a clear error', async () => {
   const host = new SandboxHost();
-  await assert.rejects(host.prepare('nope', { podLabels: {}, timeScale: 1 }), (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /unknown sandbox scenario "nope"/.test((e as Error).message));
+  await assert.rejects(
+    host.prepare('nope', { podLabels: {}, timeScale: 1 }),
+    (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /unknown sandbox scenario "nope"/.test((e as Error).message),
+  );
   assert.equal(host.current, undefined, 'nothing was started');
 });
 
 test('history keeps finished runs across reloads, drops running ones and garbage', async () => {
   const store = new Map<string, unknown>();
-  const memento = { get: (k: string) => store.get(k), update: async (k: string, v: unknown) => void store.set(k, v), keys: () => [...store.keys()] } as unknown as Memento;
+  const memento = {
+    get: (k: string) => store.get(k),
+    update: async (k: string, v: unknown) => void store.set(k, v),
+    keys: () => [...store.keys()],
+  } as unknown as Memento;
   const run = (id: string, status: RunRecord['status'], startedAt: string): RunRecord => ({
-    id, status, startedAt, elapsedMs: 1, report: null, target: { kind: 'cluster', backendUrl: 'http://x', namespace: 'panda' },
+    id,
+    status,
+    startedAt,
+    elapsedMs: 1,
+    report: null,
+    target: { kind: 'cluster', backendUrl: 'http://x', namespace: 'panda' },
   });
-  await new RunHistory(memento).save([run('a', 'done', '2024-01-01T00:00:02Z'), run('b', 'running', '2024-01-01T00:00:03Z'), run('c', 'failed', '2024-01-01T00:00:01Z')]);
-  assert.deepEqual(new RunHistory(memento).load().map((r) => r.id), ['a', 'c']);
+  await new RunHistory(memento).save([
+    run('a', 'done', '2024-01-01T00:00:02Z'),
+    run('b', 'running', '2024-01-01T00:00:03Z'),
+    run('c', 'failed', '2024-01-01T00:00:01Z'),
+  ]);
+  assert.deepEqual(
+    new RunHistory(memento).load().map((r) => r.id),
+    ['a', 'c'],
+  );
   store.set([...store.keys()][0]!, [{ nonsense: true }, 42, run('d', 'done', '2024-01-01T00:00:00Z')]);
-  assert.deepEqual(new RunHistory(memento).load().map((r) => r.id), ['d']);
+  assert.deepEqual(
+    new RunHistory(memento).load().map((r) => r.id),
+    ['d'],
+  );
 });
 
 test('the sandbox time scale slows the script and stretches the thresholds with it', async (t) => {

@@ -38,12 +38,21 @@ test('a backend whose pods write no logs: POST /configure leaves within 100 ms o
   const configureReceivedAt = sandbox.job(report.jobId!)!.configureReceivedAt;
   const startDelay = configureReceivedAt - apiRequests[0]!.receivedAt;
   assert.ok(startDelay < START_BUDGET_MS, `POST /configure arrived ${startDelay.toFixed(1)} ms after the probe's first API request`);
-  assert.ok(follow.receivedAt < configureReceivedAt, 'the follow was asked for before t0 and never answered: the probe did not wait for it');
+  assert.ok(
+    follow.receivedAt < configureReceivedAt,
+    'the follow was asked for before t0 and never answered: the probe did not wait for it',
+  );
 
   const backend = report.logs.backend!;
-  assert.deepEqual({ pods: backend.pods, lines: backend.lines, error: backend.error }, { pods: ['rabbitmq-panda-0'], lines: [], error: null });
+  assert.deepEqual(
+    { pods: backend.pods, lines: backend.lines, error: backend.error },
+    { pods: ['rabbitmq-panda-0'], lines: [], error: null },
+  );
   const text = renderTextReport(report);
-  assert.match(text, /Backend \(name\^=rabbitmq-panda; pods: rabbitmq-panda-0\):\n {2}nothing about the job, no errors or warnings since t0/);
+  assert.match(
+    text,
+    /Backend \(name\^=rabbitmq-panda; pods: rabbitmq-panda-0\):\n {2}nothing about the job, no errors or warnings since t0/,
+  );
   assert.doesNotMatch(JSON.stringify(report), /ETIMEDOUT|cannot reach|cannot read the backend/);
 });
 
@@ -58,7 +67,13 @@ test('a backend log follow that connects late: lines logged after t0 are all in 
   const t0Gate = deferred();
   const gate: Monitor = {
     name: 'test gate',
-    start: () => ({ ready: t0Gate.promise, onT0: () => undefined, onJobId: () => undefined, finalLook: async () => undefined, done: Promise.resolve() }),
+    start: () => ({
+      ready: t0Gate.promise,
+      onT0: () => undefined,
+      onJobId: () => undefined,
+      finalLook: async () => undefined,
+      done: Promise.resolve(),
+    }),
   };
   const run = startProbe(probeOptionsForProfile(sandbox, profileByName('healthy')!), {
     monitors: [...DEFAULT_MONITORS, gate],
@@ -78,10 +93,16 @@ test('a backend log follow that connects late: lines logged after t0 are all in 
   const report = await run.report;
 
   const texts = report.logs.backend!.lines.map((l) => l.text);
-  assert.ok(texts.some((x) => x.includes(`configured job ${report.jobId}`)), `the line logged after t0, before the follow connected, is kept:\n${texts.join('\n')}`);
-  assert.ok(!texts.some((x) => x.includes('logged before t0')), 'a line from before t0 is not the run\'s');
+  assert.ok(
+    texts.some((x) => x.includes(`configured job ${report.jobId}`)),
+    `the line logged after t0, before the follow connected, is kept:\n${texts.join('\n')}`,
+  );
+  assert.ok(!texts.some((x) => x.includes('logged before t0')), "a line from before t0 is not the run's");
   const lineObservations = run.timeline.observations.filter((o) => o.kind === 'log.line' && o.source === 'backend');
-  assert.ok(lineObservations.length > 0 && lineObservations.every((o) => o.atMs >= 0), 'the monitor itself drops what was logged before t0');
+  assert.ok(
+    lineObservations.length > 0 && lineObservations.every((o) => o.atMs >= 0),
+    'the monitor itself drops what was logged before t0',
+  );
   const written = sandbox.logs.readEntries(sandbox.namespace, backendPod, BACKEND_CONTAINER);
   const early = written.find((e) => e.text.includes('logged before t0'))!;
   const sinceTime = new URLSearchParams(followAsked.query).get('sinceTime');

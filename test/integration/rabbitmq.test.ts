@@ -45,7 +45,11 @@ before(async () => {
 });
 after(() => Promise.all(teardown.map((fn) => fn())));
 
-const has = (list: string[], re: RegExp) => assert.ok(list.some((e) => re.test(e)), `${re} in:\n${list.join('\n')}`);
+const has = (list: string[], re: RegExp) =>
+  assert.ok(
+    list.some((e) => re.test(e)),
+    `${re} in:\n${list.join('\n')}`,
+  );
 
 describe('a real broker, AMQP and management API', { skip }, () => {
   test('queueCreatedMs and consumerAttachedMs follow the ground truth within 100 ms (AMQP source)', async (t) => {
@@ -56,8 +60,11 @@ describe('a real broker, AMQP and management API', { skip }, () => {
       const attached = assertFollowsTruth(run, 'consumerAttachedMs', AMQP_LATE_MS);
       t.diagnostic(`${profile}: queue seen ${created.toFixed(1)} ms and consumer ${attached.toFixed(1)} ms after the sandbox's step`);
       const queue = run.report.queue!;
-      assert.equal(queue.name, `grpc-job-${run.report.jobId}`, 'the job\'s queue, not a decoy whose id contains the job id');
-      assert.match(queue.source, /^AMQP passive declare every 25 ms \(real time\); consumer details: management API \(statistics lag ≈5 s\)$/);
+      assert.equal(queue.name, `grpc-job-${run.report.jobId}`, "the job's queue, not a decoy whose id contains the job id");
+      assert.match(
+        queue.source,
+        /^AMQP passive declare every 25 ms \(real time\); consumer details: management API \(statistics lag ≈5 s\)$/,
+      );
       assert.equal(queue.consumers, 1);
       assert.equal(queue.messages, 0);
       const history = run.report.logs.queue!.history;
@@ -85,36 +92,55 @@ describe('a real broker, AMQP and management API', { skip }, () => {
     const attached = run.report.timings.consumerAttachedMs;
     const truth = run.record.truth.consumerAttachedMs!;
     if (attached !== null) {
-      assert.ok(attached >= truth && attached <= truth + node.statsLagMs + MANAGEMENT_POLL_MS + SLACK_MS, `consumer seen at ${attached}, attached at ${truth}`);
+      assert.ok(
+        attached >= truth && attached <= truth + node.statsLagMs + MANAGEMENT_POLL_MS + SLACK_MS,
+        `consumer seen at ${attached}, attached at ${truth}`,
+      );
     } else {
       // A default broker shows a consumer up to 5 s late: this run (5 s) may end first, and then says so.
       const endMs = run.report.metadataAttempts.at(-1)!.atMs;
       assert.ok(truth + node.statsLagMs > endMs - MANAGEMENT_POLL_MS, 'the consumer had time to show, yet the probe missed it');
-      has(run.report.scenario.evidence, /but no consumer attached by [\d.]+s; last seen with (an unknown number of|0) consumers.* \(source: management API \(statistics lag ≈5 s\)\)$/);
+      has(
+        run.report.scenario.evidence,
+        /but no consumer attached by [\d.]+s; last seen with (an unknown number of|0) consumers.* \(source: management API \(statistics lag ≈5 s\)\)$/,
+      );
     }
   });
 
   describe('the diagnosis of the failure profiles cites the queue and the logs', { concurrency: 2 }, () => {
-    test('consumer_never_ready: queue created, no consumer; the backend\'s refusal', async (t) => {
+    test("consumer_never_ready: queue created, no consumer; the backend's refusal", async (t) => {
       const { report } = await probeOnBroker(t, node, 'consumer_never_ready');
       const { evidence, suggestions } = report.scenario;
-      has(evidence, new RegExp(`^queue grpc-job-${report.jobId} created at [\\d.]+s \\(AMQP check, real time\\), but no consumer attached by [\\d.]+s; last seen with 0 consumers`));
-      has(evidence, /logged at [\d.]+s: "ERROR focus\.consumers: cannot start the consumer for job [\d-]+" → "pika\.exceptions\.ChannelClosedByBroker: \(403/);
+      has(
+        evidence,
+        new RegExp(
+          `^queue grpc-job-${report.jobId} created at [\\d.]+s \\(AMQP check, real time\\), but no consumer attached by [\\d.]+s; last seen with 0 consumers`,
+        ),
+      );
+      has(
+        evidence,
+        /logged at [\d.]+s: "ERROR focus\.consumers: cannot start the consumer for job [\d-]+" → "pika\.exceptions\.ChannelClosedByBroker: \(403/,
+      );
       has(suggestions, /exists but the backend never attached a consumer/);
       has(suggestions, /^Fix the backend error "pika\.exceptions\.ChannelClosedByBroker/);
     });
 
-    test('queue_never_created: no queue on the broker; the analyzer\'s connection error', async (t) => {
+    test("queue_never_created: no queue on the broker; the analyzer's connection error", async (t) => {
       const { report } = await probeOnBroker(t, node, 'queue_never_created');
       const { evidence, suggestions } = report.scenario;
       assert.equal(report.queue, null);
       assert.equal(report.timings.queueCreatedMs, null);
-      has(evidence, new RegExp(`^no queue for job ${report.jobId} appeared on the broker \\(watched through AMQP and the management API until [\\d.]+s\\)$`));
+      has(
+        evidence,
+        new RegExp(
+          `^no queue for job ${report.jobId} appeared on the broker \\(watched through AMQP and the management API until [\\d.]+s\\)$`,
+        ),
+      );
       has(evidence, /logged at [\d.]+s: "ERROR baby_analyzer: cannot connect to amqp:\/\/rabbitmq-panda\.panda\.svc:5672/);
       has(suggestions, /never declared its queue grpc-job-[\d-]+: check that it reaches RabbitMQ/);
     });
 
-    test('pod_failed: the crashed container\'s last lines; no queue', async (t) => {
+    test("pod_failed: the crashed container's last lines; no queue", async (t) => {
       const { report } = await probeOnBroker(t, node, 'pod_failed');
       has(report.scenario.evidence, /^container baby-analyzer \(run 3\) ended with "KeyError: 'stream_port'"/);
       has(report.scenario.evidence, /^no queue for job [\d-]+ appeared on the broker/);
@@ -133,13 +159,24 @@ describe('a real broker, AMQP and management API', { skip }, () => {
     t.after(() => node.api('DELETE', '/api/users/probe-user'));
     const sandbox = await sandboxOnBroker(t, node);
     const options = probeOptionsForProfile(sandbox, profileByName('healthy')!);
-    options.broker = { ...options.broker, username: 'probe-user', password, amqpUrl: `amqp://probe-user:${encodeURIComponent(password)}@127.0.0.1:${node.amqpPort}/` };
+    options.broker = {
+      ...options.broker,
+      username: 'probe-user',
+      password,
+      amqpUrl: `amqp://probe-user:${encodeURIComponent(password)}@127.0.0.1:${node.amqpPort}/`,
+    };
     const lines: string[] = [];
     const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l), { match: options.match }) }).report;
     assert.equal(report.scenario.id, 'healthy');
     assert.equal(report.logs.queue?.history[0]?.source, 'amqp', 'the AMQP check logged in with the probe user');
-    assert.notEqual(report.logs.queue?.history.find((h) => h.source === 'management'), undefined, 'so did the management API');
-    const everything = [lines.join('\n'), renderJson(report), renderMarkdown(report), renderJUnit(report), renderTextReport(report)].join('\n');
+    assert.notEqual(
+      report.logs.queue?.history.find((h) => h.source === 'management'),
+      undefined,
+      'so did the management API',
+    );
+    const everything = [lines.join('\n'), renderJson(report), renderMarkdown(report), renderJUnit(report), renderTextReport(report)].join(
+      '\n',
+    );
     for (const secret of [password, encodeURIComponent(password), Buffer.from(`probe-user:${password}`).toString('base64')]) {
       assert.ok(!everything.includes(secret), 'the broker password leaked');
     }
@@ -147,8 +184,12 @@ describe('a real broker, AMQP and management API', { skip }, () => {
 });
 
 describe('stopping with a real broker', { skip }, () => {
-  test('an abort mid-run closes the AMQP connection, the HTTP sockets and the sandbox\'s broker connections', async () => {
-    const active = () => process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap').sort();
+  test("an abort mid-run closes the AMQP connection, the HTTP sockets and the sandbox's broker connections", async () => {
+    const active = () =>
+      process
+        .getActiveResourcesInfo()
+        .filter((r) => r !== 'TTYWrap')
+        .sort();
     const baseline = active();
     const sandbox = await Sandbox.start({ broker: { amqpUrl: node.amqpUrl, managementUrl: node.managementUrl } });
     const controller = new AbortController();
@@ -181,7 +222,10 @@ describe('bad answers from a real broker: one clear line each, no crash, no hang
 
   /** Runs a monitor until `until` holds for what it emitted (or 5 s pass), then stops it and checks it stops. */
   async function watch(
-    start: (o: { emit: (o: StampedObservation) => void; signal: AbortSignal; now: () => Stamp }) => { onJobId(id: string): void; done: Promise<void> },
+    start: (o: { emit: (o: StampedObservation) => void; signal: AbortSignal; now: () => Stamp }) => {
+      onJobId(id: string): void;
+      done: Promise<void>;
+    },
     jobId: string,
     until: (seen: StampedObservation[]) => boolean,
   ): Promise<StampedObservation[]> {
@@ -197,19 +241,34 @@ describe('bad answers from a real broker: one clear line each, no crash, no hang
     }
     return seen;
   }
-  const accessOf = (seen: StampedObservation[]) => seen.filter((o): o is Extract<StampedObservation, { kind: 'broker.access' }> => o.kind === 'broker.access').map((o) => o.access);
-  const unavailable = (seen: StampedObservation[]) => accessOf(seen).find((a): a is Extract<BrokerAccess, { state: 'unavailable' }> => a.state === 'unavailable');
-  const management = (b: BrokerOptions & { managementUrl: string }) => (o: { emit: (o: StampedObservation) => void; signal: AbortSignal; now: () => Stamp }) =>
-    startManagementQueueMonitor({ broker: b, requestTimeoutMs: 2000, ...o });
+  const accessOf = (seen: StampedObservation[]) =>
+    seen.filter((o): o is Extract<StampedObservation, { kind: 'broker.access' }> => o.kind === 'broker.access').map((o) => o.access);
+  const unavailable = (seen: StampedObservation[]) =>
+    accessOf(seen).find((a): a is Extract<BrokerAccess, { state: 'unavailable' }> => a.state === 'unavailable');
+  const management =
+    (b: BrokerOptions & { managementUrl: string }) =>
+    (o: { emit: (o: StampedObservation) => void; signal: AbortSignal; now: () => Stamp }) =>
+      startManagementQueueMonitor({ broker: b, requestTimeoutMs: 2000, ...o });
 
   test('401: wrong management credentials', async () => {
-    const seen = await watch(management(broker({ managementUrl: node.managementUrl, password: 'not-the-password' })), '1-1', (s) => !!unavailable(s));
-    assert.equal(unavailable(seen)!.reason, `cannot read queues from ${node.managementUrl}: 401 Unauthorized: the management API refused the credentials`);
+    const seen = await watch(
+      management(broker({ managementUrl: node.managementUrl, password: 'not-the-password' })),
+      '1-1',
+      (s) => !!unavailable(s),
+    );
+    assert.equal(
+      unavailable(seen)!.reason,
+      `cannot read queues from ${node.managementUrl}: 401 Unauthorized: the management API refused the credentials`,
+    );
     assert.ok(!JSON.stringify(seen).includes('not-the-password'));
   });
 
   test('404: a vhost the broker does not have', async () => {
-    const seen = await watch(management(broker({ managementUrl: node.managementUrl, vhost: 'no-such-vhost' })), '1-1', (s) => !!unavailable(s));
+    const seen = await watch(
+      management(broker({ managementUrl: node.managementUrl, vhost: 'no-such-vhost' })),
+      '1-1',
+      (s) => !!unavailable(s),
+    );
     assert.equal(
       unavailable(seen)!.reason,
       `cannot read queues from ${node.managementUrl}: 404 Not Found for the queues of vhost "no-such-vhost": the vhost does not exist, or ${node.managementUrl} is not the RabbitMQ management API`,
@@ -225,9 +284,14 @@ describe('bad answers from a real broker: one clear line each, no crash, no hang
     });
     await ch.assertQueue('grpc-job-7-60001', { durable: false, arguments: { 'x-expires': 60_000 } });
     await ch.consume('grpc-job-7-60001', () => undefined);
-    const seen = await watch(management(broker({ managementUrl: node.managementUrl })), '7-60001', (s) => s.some((o) => o.kind === 'queue.changed'));
+    const seen = await watch(management(broker({ managementUrl: node.managementUrl })), '7-60001', (s) =>
+      s.some((o) => o.kind === 'queue.changed'),
+    );
     const first = seen.find((o): o is Extract<StampedObservation, { kind: 'queue.changed' }> => o.kind === 'queue.changed')!.queue;
-    assert.deepEqual({ consumers: first.consumers, messages: first.messages, consumerDetails: first.consumerDetails }, { consumers: null, messages: null, consumerDetails: null });
+    assert.deepEqual(
+      { consumers: first.consumers, messages: first.messages, consumerDetails: first.consumerDetails },
+      { consumers: null, messages: null, consumerDetails: null },
+    );
   });
 
   test('unreachable management API and AMQP port', async () => {
@@ -244,34 +308,57 @@ describe('bad answers from a real broker: one clear line each, no crash, no hang
 
   test('AMQP: refused credentials and an unknown vhost, without the password', async () => {
     const refused = await watch(
-      (o) => startAmqpQueueMonitor({ broker: broker({ amqpUrl: `amqp://guest:wrong-pass-31@127.0.0.1:${node.amqpPort}/` }), connectTimeoutMs: 2000, ...o }),
+      (o) =>
+        startAmqpQueueMonitor({
+          broker: broker({ amqpUrl: `amqp://guest:wrong-pass-31@127.0.0.1:${node.amqpPort}/` }),
+          connectTimeoutMs: 2000,
+          ...o,
+        }),
       '1-1',
       (s) => !!unavailable(s),
     );
-    assert.equal(unavailable(refused)!.reason, `cannot connect to amqp://127.0.0.1:${node.amqpPort}: ACCESS_REFUSED: the broker refused the credentials`);
+    assert.equal(
+      unavailable(refused)!.reason,
+      `cannot connect to amqp://127.0.0.1:${node.amqpPort}: ACCESS_REFUSED: the broker refused the credentials`,
+    );
     assert.ok(!JSON.stringify(refused).includes('wrong-pass-31'));
     const vhost = await watch(
-      (o) => startAmqpQueueMonitor({ broker: broker({ amqpUrl: `amqp://guest:guest@127.0.0.1:${node.amqpPort}/nope` }), connectTimeoutMs: 2000, ...o }),
+      (o) =>
+        startAmqpQueueMonitor({
+          broker: broker({ amqpUrl: `amqp://guest:guest@127.0.0.1:${node.amqpPort}/nope` }),
+          connectTimeoutMs: 2000,
+          ...o,
+        }),
       '1-1',
       (s) => !!unavailable(s),
     );
-    assert.match(unavailable(vhost)!.reason, /^cannot connect to amqp:\/\/127\.0\.0\.1:\d+\/nope: NOT_ALLOWED: no access to vhost "nope" \(it does not exist, or the user may not use it\)$/);
+    assert.match(
+      unavailable(vhost)!.reason,
+      /^cannot connect to amqp:\/\/127\.0\.0\.1:\d+\/nope: NOT_ALLOWED: no access to vhost "nope" \(it does not exist, or the user may not use it\)$/,
+    );
   });
 
   test('a proxy or login page in front: 403, and a 200 that is not JSON', async (t) => {
     let status = 403;
     const server = createServer((_req, res) => {
-      if (status === 403) res.writeHead(403, { 'content-type': 'application/json' }).end('{"error":"not_authorised","reason":"Access refused."}');
+      if (status === 403)
+        res.writeHead(403, { 'content-type': 'application/json' }).end('{"error":"not_authorised","reason":"Access refused."}');
       else res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in</html>');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     t.after(() => new Promise<void>((r) => server.close(() => r())));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const forbidden = await watch(management(broker({ managementUrl: url })), '1-1', (s) => !!unavailable(s));
-    assert.match(unavailable(forbidden)!.reason, /: 403 Forbidden: the user may not read the queues of vhost "\/" \(it needs the monitoring or management tag and access to vhost "\/"\)$/);
+    assert.match(
+      unavailable(forbidden)!.reason,
+      /: 403 Forbidden: the user may not read the queues of vhost "\/" \(it needs the monitoring or management tag and access to vhost "\/"\)$/,
+    );
     status = 200;
     const html = await watch(management(broker({ managementUrl: url })), '1-1', (s) => !!unavailable(s));
-    assert.match(unavailable(html)!.reason, /: the answer for the queues of vhost "\/" is not JSON \(text\/html\): is this the RabbitMQ management API\?$/);
+    assert.match(
+      unavailable(html)!.reason,
+      /: the answer for the queues of vhost "\/" is not JSON \(text\/html\): is this the RabbitMQ management API\?$/,
+    );
   });
 });
 
@@ -282,7 +369,9 @@ describe('the CLI with a real broker', { skip }, () => {
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((r) => child.on('close', (code) => r({ code, stdout, stderr })));
+    const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((r) =>
+      child.on('close', (code) => r({ code, stdout, stderr })),
+    );
     return { child, exited, output: () => stdout };
   }
   const secretFree = (text: string) => !text.includes('guest:guest') && !text.includes(Buffer.from('guest:guest').toString('base64'));
@@ -304,7 +393,11 @@ describe('the CLI with a real broker', { skip }, () => {
     assert.match(stderr, /real RabbitMQ: management API http:\/\/127\.0\.0\.1:\d+, AMQP amqp:\/\/127\.0\.0\.1:\d+/);
     assert.ok(secretFree(stdout + stderr), 'credentials from the URLs were printed');
     const left = (await node.api('GET', '/api/queues/%2F')).body as { name: string }[];
-    assert.deepEqual(left.filter((q) => q.name.includes(report.jobId)), [], 'the demo deletes what it declared');
+    assert.deepEqual(
+      left.filter((q) => q.name.includes(report.jobId)),
+      [],
+      'the demo deletes what it declared',
+    );
   });
 
   test('sandbox --amqp --rabbitmq serves probes that watch that broker; its output holds no credentials', async () => {

@@ -19,14 +19,16 @@ before(async () => {
 after(() => Promise.all(teardown.map((fn) => fn())));
 
 describe('a real broker with fast statistics, management API only', { skip }, () => {
-  test('queueCreatedMs within one poll, consumerAttachedMs within the statistics interval, with the consumer\'s details', async (t) => {
+  test("queueCreatedMs within one poll, consumerAttachedMs within the statistics interval, with the consumer's details", async (t) => {
     const run = await probeOnBroker(t, node, 'metadata_never_ready', (o) => {
       o.broker.amqpUrl = undefined;
       o.broker.managementStatsLagMs = node.statsLagMs;
     });
     const created = assertFollowsTruth(run, 'queueCreatedMs', MANAGEMENT_POLL_MS + SLACK_MS);
     const attached = assertFollowsTruth(run, 'consumerAttachedMs', node.statsLagMs + MANAGEMENT_POLL_MS + SLACK_MS);
-    t.diagnostic(`queue seen ${created.toFixed(1)} ms, consumer ${attached.toFixed(1)} ms after the sandbox's step (statistics lag up to ${node.statsLagMs} ms)`);
+    t.diagnostic(
+      `queue seen ${created.toFixed(1)} ms, consumer ${attached.toFixed(1)} ms after the sandbox's step (statistics lag up to ${node.statsLagMs} ms)`,
+    );
     const queue = run.report.queue!;
     assert.equal(queue.source, 'management API (statistics lag ≈1 s)');
     assert.ok(run.report.logs.queue!.history.every((h) => h.source === 'management'));

@@ -56,7 +56,10 @@ test('noise: unrelated production-shaped pods and events are in lists, pages and
   assert.ok(sample.status.conditions.length > 0 && sample.status.containerStatuses.length > 0);
   const events = (await get(`/api/v1/namespaces/${ns}/events`)).json<{ items: any[] }>().items;
   assert.equal(events.length, 500);
-  assert.ok(events.every((e) => pods.some((p) => p.metadata.name === e.involvedObject.name)), 'events are about the noise pods');
+  assert.ok(
+    events.every((e) => pods.some((p) => p.metadata.name === e.involvedObject.name)),
+    'events are about the noise pods',
+  );
 
   // limit/continue pages through exactly the same pods.
   const paged: string[] = [];

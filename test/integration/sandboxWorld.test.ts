@@ -59,14 +59,10 @@ async function metadata(baseUrl: string, jobId: string) {
 const podsOf = (sandbox: Sandbox, prefix: string): KubeObject[] =>
   sandbox.store.list('pods', sandbox.namespace).items.filter((p) => p.metadata.name.startsWith(prefix));
 const primaryPod = (sandbox: Sandbox, jobId: string): KubeObject | undefined =>
-  podsOf(sandbox, `grpc-job-${jobId}-`).find((p) =>
-    new RegExp(`^grpc-job-${jobId}-[a-z0-9]{5}$`).test(p.metadata.name),
-  );
+  podsOf(sandbox, `grpc-job-${jobId}-`).find((p) => new RegExp(`^grpc-job-${jobId}-[a-z0-9]{5}$`).test(p.metadata.name));
 const statusOf = (pod: KubeObject | undefined) => pod?.status as Record<string, any> | undefined;
 const condition = (pod: KubeObject | undefined, type: string) =>
-  (statusOf(pod)?.conditions as { type: string; status: string; reason?: string }[] | undefined)?.find(
-    (c) => c.type === type,
-  );
+  (statusOf(pod)?.conditions as { type: string; status: string; reason?: string }[] | undefined)?.find((c) => c.type === type);
 
 describe('scenario profiles', () => {
   test('every scenario id has at least one profile that expects it', () => {
@@ -85,8 +81,7 @@ describe('scenario profiles', () => {
       for (const step of orderedSteps(profile)) {
         assert.doesNotThrow(() => {
           if (isClusterStep(step)) cluster.apply('3-41234', step.do);
-          else if (step.do === 'log' && step.source === 'container')
-            for (const l of step.lines) cluster.containerLog('3-41234', l);
+          else if (step.do === 'log' && step.source === 'container') for (const l of step.lines) cluster.containerLog('3-41234', l);
         }, `${profile.name}: ${step.do} at ${step.atMs} ms`);
       }
     }
@@ -183,10 +178,7 @@ describe('the sandbox world', { concurrency: true }, () => {
     const sandbox = await startSandbox(t);
     const jobId = await configureJob(sandbox, 'pod_pending');
     const event = await waitFor(
-      () =>
-        sandbox.store
-          .list('events', sandbox.namespace)
-          .items.find((e) => e.reason === 'FailedScheduling' && (e.count as number) > 1),
+      () => sandbox.store.list('events', sandbox.namespace).items.find((e) => e.reason === 'FailedScheduling' && (e.count as number) > 1),
       { what: 'a FailedScheduling event seen twice', timeoutMs: 5000 },
     );
     assert.equal(event.type, 'Warning');
@@ -237,9 +229,7 @@ describe('the sandbox world', { concurrency: true }, () => {
     assert.equal(status.phase, 'Pending');
     assert.equal(status.containerStatuses[0].state.waiting.reason, 'ImagePullBackOff');
     assert.deepEqual([...new Set(waitingReasons)], ['ContainerCreating', 'ErrImagePull', 'ImagePullBackOff']);
-    const failed = sandbox.store
-      .list('events', sandbox.namespace)
-      .items.find((e) => String(e.message).startsWith('Failed to pull image'));
+    const failed = sandbox.store.list('events', sandbox.namespace).items.find((e) => String(e.message).startsWith('Failed to pull image'));
     assert.match(String(failed?.message), /"registry\.local\/baby-analyzer:2\.3\.1": .*not found/);
     assert.ok((failed?.count as number) > 1, 'retries bump the same event');
   });
@@ -247,16 +237,10 @@ describe('the sandbox world', { concurrency: true }, () => {
   test('pod_never_created: FailedCreate on the Job, no primary pod', async (t) => {
     const sandbox = await startSandbox(t);
     const jobId = await configureJob(sandbox, 'pod_never_created');
-    const failed = await waitFor(
-      () => sandbox.store.list('events', sandbox.namespace).items.find((e) => e.reason === 'FailedCreate'),
-      {
-        what: 'FailedCreate',
-      },
-    );
-    assert.match(
-      String(failed.message),
-      new RegExp(`^Error creating: pods "grpc-job-${jobId}-" is forbidden: exceeded quota: gpu-quota`),
-    );
+    const failed = await waitFor(() => sandbox.store.list('events', sandbox.namespace).items.find((e) => e.reason === 'FailedCreate'), {
+      what: 'FailedCreate',
+    });
+    assert.match(String(failed.message), new RegExp(`^Error creating: pods "grpc-job-${jobId}-" is forbidden: exceeded quota: gpu-quota`));
     assert.equal((failed.involvedObject as { kind: string }).kind, 'Job');
     assert.equal(primaryPod(sandbox, jobId), undefined);
   });
@@ -357,9 +341,15 @@ describe('simulated broker management API', () => {
     );
     // The paginated, filtered listing the probe asks for (RabbitMQ ≥ 3.6).
     broker.createQueue('grpc-job-3-412340');
-    const page = (await get(`/api/queues/%2F?page=1&page_size=100&use_regex=true&name=${encodeURIComponent('^(?:grpc-job-3-41234)$')}`)).body;
+    const page = (await get(`/api/queues/%2F?page=1&page_size=100&use_regex=true&name=${encodeURIComponent('^(?:grpc-job-3-41234)$')}`))
+      .body;
     assert.deepEqual(
-      { names: page.items.map((q: { name: string }) => q.name), filtered: page.filtered_count, total: page.total_count, pages: page.page_count },
+      {
+        names: page.items.map((q: { name: string }) => q.name),
+        filtered: page.filtered_count,
+        total: page.total_count,
+        pages: page.page_count,
+      },
       { names: ['grpc-job-3-41234'], filtered: 1, total: 2, pages: 1 },
     );
     assert.equal((await get('/api/queues/%2F?page=0')).status, 400);

@@ -22,14 +22,18 @@ async function probe(sandbox: Sandbox, token: string | undefined, profile = 'hea
   options.broker.password = 'guest';
   const lines: string[] = [];
   const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l), { match: options.match }) }).report;
-  const everything = [lines.join('\n'), renderJson(report), renderMarkdown(report), renderJUnit(report), renderTextReport(report)].join('\n');
+  const everything = [lines.join('\n'), renderJson(report), renderMarkdown(report), renderJUnit(report), renderTextReport(report)].join(
+    '\n',
+  );
   return { report, everything };
 }
 
 test('the backend token is sent but never shown; the kubeconfig token is never shown', async (t) => {
   const sandbox = await Sandbox.start({ backendToken: BACKEND_TOKEN });
   t.after(() => sandbox.stop());
-  const kubeToken = /token: "?([^"\s]+)"?/.exec(readFileSync(sandbox.kubeconfigPath, 'utf8'))?.[1] ?? JSON.parse(readFileSync(sandbox.kubeconfigPath, 'utf8')).users[0].user.token;
+  const kubeToken =
+    /token: "?([^"\s]+)"?/.exec(readFileSync(sandbox.kubeconfigPath, 'utf8'))?.[1] ??
+    JSON.parse(readFileSync(sandbox.kubeconfigPath, 'utf8')).users[0].user.token;
   assert.ok(kubeToken && kubeToken.length > 8, 'found the kubeconfig token');
 
   const { report, everything } = await probe(sandbox, BACKEND_TOKEN);
@@ -69,12 +73,29 @@ test('broker credentials that are refused or cannot be tried are never echoed', 
   options.broker.amqpUrl = `amqp://probe-user:${amqpPassword}@127.0.0.1:1/`;
   const lines: string[] = [];
   const report = await startProbe(options, { onObservation: createLiveTextLog((l) => lines.push(l), { match: options.match }) }).report;
-  const everything = [lines.join('\n'), renderJson(report), renderMarkdown(report), renderJUnit(report), renderTextReport(report)].join('\n');
+  const everything = [lines.join('\n'), renderJson(report), renderMarkdown(report), renderJUnit(report), renderTextReport(report)].join(
+    '\n',
+  );
   assert.equal(report.scenario.id, 'healthy', 'the broker is only a witness: the run itself is unaffected');
   for (const secret of [managementPassword, amqpPassword, Buffer.from(`probe-user:${managementPassword}`).toString('base64')]) {
     assert.ok(!everything.includes(secret), `${secret} leaked`);
   }
-  assert.ok(report.scenario.evidence.some((e) => /^management API unavailable: cannot read queues from http:\/\/127\.0\.0\.1:\d+: 401 Unauthorized: the management API refused the credentials$/.test(e)), report.scenario.evidence.join('\n'));
-  assert.ok(report.scenario.evidence.some((e) => /^AMQP check unavailable: cannot connect to amqp:\/\/127\.0\.0\.1:1: connect ECONNREFUSED 127\.0\.0\.1:1/.test(e)), report.scenario.evidence.join('\n'));
-  assert.ok(lines.some((l) => /BROKER unavailable \(amqp\): cannot connect to amqp:\/\/127\.0\.0\.1:1/.test(l)), 'the live log says it once');
+  assert.ok(
+    report.scenario.evidence.some((e) =>
+      /^management API unavailable: cannot read queues from http:\/\/127\.0\.0\.1:\d+: 401 Unauthorized: the management API refused the credentials$/.test(
+        e,
+      ),
+    ),
+    report.scenario.evidence.join('\n'),
+  );
+  assert.ok(
+    report.scenario.evidence.some((e) =>
+      /^AMQP check unavailable: cannot connect to amqp:\/\/127\.0\.0\.1:1: connect ECONNREFUSED 127\.0\.0\.1:1/.test(e),
+    ),
+    report.scenario.evidence.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => /BROKER unavailable \(amqp\): cannot connect to amqp:\/\/127\.0\.0\.1:1/.test(l)),
+    'the live log says it once',
+  );
 });

@@ -21,7 +21,10 @@ test('timings come from the first observation of each milestone', () => {
 });
 
 test('a run that saw nothing has every timing null', () => {
-  const a = analyse(new TimelineBuilder(null, { configureStatus: null, configureError: 'cannot connect' }).observations, DEFAULT_MATCH_RULES);
+  const a = analyse(
+    new TimelineBuilder(null, { configureStatus: null, configureError: 'cannot connect' }).observations,
+    DEFAULT_MATCH_RULES,
+  );
   for (const key of TIMING_KEYS) assert.equal(a.timings[key], null, key);
 });
 
@@ -44,10 +47,13 @@ test('decoy pods of other jobs are ignored; the cleanup pod is related and does 
     .pod(300, POD('19-5'), {}, jobLabels('19-5'))
     .pod(900, POD('19-5'), { phase: 'Running' });
   const a = analyse(b.observations, DEFAULT_MATCH_RULES);
-  assert.deepEqual(a.pods.map((p) => [p.name, p.role]), [
-    [POD('19-5'), 'primary'],
-    ['cleanup-job-19-5-ccccc', 'related'],
-  ]);
+  assert.deepEqual(
+    a.pods.map((p) => [p.name, p.role]),
+    [
+      [POD('19-5'), 'primary'],
+      ['cleanup-job-19-5-ccccc', 'related'],
+    ],
+  );
   assert.equal(a.timings.podCreatedMs, 300);
   assert.equal(a.timings.podRunningMs, 900);
   assert.equal(a.timings.podReadyMs, null);
@@ -92,7 +98,7 @@ test('condition transitions are kept with the time each was first observed', () 
   );
 });
 
-test('the job\'s object names are resolved once, from the match rules and the queue patterns', () => {
+test("the job's object names are resolved once, from the match rules and the queue patterns", () => {
   const rules = { ...DEFAULT_MATCH_RULES, jobName: 'analyzer-{id}', relatedJobNames: ['sweeper-{id}'] };
   const patterns = { queueNames: ['jobs.{id}', 'jobs.{id}.{suffix}'] };
   const predicted = analyse(new TimelineBuilder('19-5').watching().observations, rules, patterns);

@@ -6,34 +6,93 @@ import { ProbeError } from '../../src/probe/errors';
 
 test('run: every contract flag is parsed', () => {
   const cmd = parseCommandLine([
-    'run', '--backend', 'https://focus:5000', '--namespace', 'ns', '--kubeconfig', 'k.yaml', '--context', 'c',
-    '--body', 'b.json', '--timeout', '12.5', '--slow', '3', '--rabbitmq', 'http://mq:15672', '--amqp', 'amqp://mq',
-    '--json', '-', '--markdown', 'r.md', '--junit', 'r.xml', '--quiet',
+    'run',
+    '--backend',
+    'https://focus:5000',
+    '--namespace',
+    'ns',
+    '--kubeconfig',
+    'k.yaml',
+    '--context',
+    'c',
+    '--body',
+    'b.json',
+    '--timeout',
+    '12.5',
+    '--slow',
+    '3',
+    '--rabbitmq',
+    'http://mq:15672',
+    '--amqp',
+    'amqp://mq',
+    '--json',
+    '-',
+    '--markdown',
+    'r.md',
+    '--junit',
+    'r.xml',
+    '--quiet',
   ]);
   assert.deepEqual(cmd, {
-    command: 'run', backend: 'https://focus:5000', namespace: 'ns', kubeconfig: 'k.yaml', context: 'c', body: 'b.json',
-    timeoutS: 12.5, slowS: 3, json: '-', markdown: 'r.md', junit: 'r.xml', quiet: true, rabbitmq: 'http://mq:15672', amqp: 'amqp://mq',
+    command: 'run',
+    backend: 'https://focus:5000',
+    namespace: 'ns',
+    kubeconfig: 'k.yaml',
+    context: 'c',
+    body: 'b.json',
+    timeoutS: 12.5,
+    slowS: 3,
+    json: '-',
+    markdown: 'r.md',
+    junit: 'r.xml',
+    quiet: true,
+    rabbitmq: 'http://mq:15672',
+    amqp: 'amqp://mq',
   });
 });
 
 test('demo and sandbox', () => {
   assert.deepEqual(parseCommandLine(['demo', '--scenario', 'pod_pending', '--json', 'x.json']), {
-    command: 'demo', scenario: 'pod_pending', json: 'x.json', markdown: undefined, junit: undefined, quiet: false, rabbitmq: undefined, amqp: undefined,
+    command: 'demo',
+    scenario: 'pod_pending',
+    json: 'x.json',
+    markdown: undefined,
+    junit: undefined,
+    quiet: false,
+    rabbitmq: undefined,
+    amqp: undefined,
   });
   assert.deepEqual(parseCommandLine(['sandbox', '--port', '8080']), { command: 'sandbox', port: 8080 });
   assert.deepEqual(parseCommandLine(['sandbox', '--noise-pods', '2000', '--noise-events', '5000']), {
-    command: 'sandbox', port: undefined, noisePods: 2000, noiseEvents: 5000,
+    command: 'sandbox',
+    port: undefined,
+    noisePods: 2000,
+    noiseEvents: 5000,
   });
   assert.deepEqual(parseCommandLine([]), { command: 'help' });
 });
 
 test('run: log monitor flags, present only when given', () => {
   const cmd = parseCommandLine([
-    'run', '--backend', 'http://b', '--backend-pods', 'focus-', '--backend-selector', 'app=focus', '--backend-container', 'api', '--no-logs',
+    'run',
+    '--backend',
+    'http://b',
+    '--backend-pods',
+    'focus-',
+    '--backend-selector',
+    'app=focus',
+    '--backend-container',
+    'api',
+    '--no-logs',
   ]);
   assert.equal(cmd.command, 'run');
   assert.deepEqual(
-    { pods: (cmd as any).backendPods, selector: (cmd as any).backendSelector, container: (cmd as any).backendContainer, noLogs: (cmd as any).noLogs },
+    {
+      pods: (cmd as any).backendPods,
+      selector: (cmd as any).backendSelector,
+      container: (cmd as any).backendContainer,
+      noLogs: (cmd as any).noLogs,
+    },
     { pods: 'focus-', selector: 'app=focus', container: 'api', noLogs: true },
   );
   assert.ok(!('backendPods' in parseCommandLine(['run', '--backend', 'http://b'])));
@@ -41,11 +100,20 @@ test('run: log monitor flags, present only when given', () => {
 
 test('sandbox and demo take a real broker: both URLs or none', () => {
   assert.deepEqual(parseCommandLine(['sandbox', '--rabbitmq', 'http://mq:15672', '--amqp', 'amqp://mq']), {
-    command: 'sandbox', port: undefined, rabbitmq: 'http://mq:15672', amqp: 'amqp://mq',
+    command: 'sandbox',
+    port: undefined,
+    rabbitmq: 'http://mq:15672',
+    amqp: 'amqp://mq',
   });
   assert.equal(realBrokerFlags({}), null);
-  assert.deepEqual(realBrokerFlags({ rabbitmq: 'http://mq:15672', amqp: 'amqp://mq' }), { managementUrl: 'http://mq:15672', amqpUrl: 'amqp://mq' });
-  assert.throws(() => realBrokerFlags({ amqp: 'amqp://mq' }), (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /needs both --rabbitmq/.test(e.message));
+  assert.deepEqual(realBrokerFlags({ rabbitmq: 'http://mq:15672', amqp: 'amqp://mq' }), {
+    managementUrl: 'http://mq:15672',
+    amqpUrl: 'amqp://mq',
+  });
+  assert.throws(
+    () => realBrokerFlags({ amqp: 'amqp://mq' }),
+    (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /needs both --rabbitmq/.test(e.message),
+  );
 });
 
 const bad: [string[], RegExp][] = [
@@ -64,24 +132,46 @@ const bad: [string[], RegExp][] = [
 ];
 for (const [argv, message] of bad) {
   test(`bad arguments are a BAD_ARGUMENT ProbeError: ${argv.join(' ')}`, () => {
-    assert.throws(() => parseCommandLine(argv), (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && message.test(e.message));
+    assert.throws(
+      () => parseCommandLine(argv),
+      (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && message.test(e.message),
+    );
   });
 }
 
 test('run: the flags become the engine options through the one builder', () => {
-  const run = (...flags: string[]) => runOptions(parseCommandLine(['run', '--backend', 'http://b', ...flags]) as Extract<CliCommand, { command: 'run' }>, {});
+  const run = (...flags: string[]) =>
+    runOptions(parseCommandLine(['run', '--backend', 'http://b', ...flags]) as Extract<CliCommand, { command: 'run' }>, {});
   assert.deepEqual(run().logs.backend, { enabled: true, podNamePrefix: 'panda-panda-focus-server' });
-  assert.deepEqual(run('--backend-selector', 'app in (focus,api)').logs.backend, { enabled: true, labelSelector: 'app in (focus,api)' }, 'a selector alone replaces the prefix');
-  assert.deepEqual(run('--backend-pods', 'focus-', '--backend-selector', 'app=focus').logs.backend, { enabled: true, podNamePrefix: 'focus-', labelSelector: 'app=focus' });
-  const quiet = run('--no-logs', '--timeout', '12.5', '--namespace', 'team-a');
-  assert.deepEqual([quiet.logs.backend.enabled, quiet.logs.pod.enabled, quiet.timeoutMs, quiet.kube.namespace], [false, false, 12_500, 'team-a']);
-  const broker = runOptions(parseCommandLine(['run', '--backend', 'http://b', '--amqp', 'amqp://mq']) as Extract<CliCommand, { command: 'run' }>, {
-    CONSUMER_PROBE_RABBITMQ_USER: 'probe', CONSUMER_PROBE_TOKEN: 't',
+  assert.deepEqual(
+    run('--backend-selector', 'app in (focus,api)').logs.backend,
+    { enabled: true, labelSelector: 'app in (focus,api)' },
+    'a selector alone replaces the prefix',
+  );
+  assert.deepEqual(run('--backend-pods', 'focus-', '--backend-selector', 'app=focus').logs.backend, {
+    enabled: true,
+    podNamePrefix: 'focus-',
+    labelSelector: 'app=focus',
   });
+  const quiet = run('--no-logs', '--timeout', '12.5', '--namespace', 'team-a');
+  assert.deepEqual(
+    [quiet.logs.backend.enabled, quiet.logs.pod.enabled, quiet.timeoutMs, quiet.kube.namespace],
+    [false, false, 12_500, 'team-a'],
+  );
+  const broker = runOptions(
+    parseCommandLine(['run', '--backend', 'http://b', '--amqp', 'amqp://mq']) as Extract<CliCommand, { command: 'run' }>,
+    {
+      CONSUMER_PROBE_RABBITMQ_USER: 'probe',
+      CONSUMER_PROBE_TOKEN: 't',
+    },
+  );
   assert.deepEqual([broker.broker.amqpUrl, broker.broker.username, broker.backend.token], ['amqp://mq', 'probe', 't']);
   assert.throws(
     () => run('--backend-selector', 'app in (focus'),
     (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /^--backend-selector is not a valid label selector/.test(e.message),
   );
-  assert.throws(() => run('--namespace', 'Team_A'), (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /^--namespace must be a Kubernetes namespace name/.test(e.message));
+  assert.throws(
+    () => run('--namespace', 'Team_A'),
+    (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /^--namespace must be a Kubernetes namespace name/.test(e.message),
+  );
 });

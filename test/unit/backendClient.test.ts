@@ -20,7 +20,13 @@ async function backend(t: import('node:test').TestContext, handler: Handler) {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  t.after(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  t.after(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { url, seen };
 }
@@ -59,7 +65,13 @@ test('configure failures become data: status, body error, non-JSON, missing id',
   const cases: [Handler, RegExp][] = [
     [(_q, r) => json(r, 503, { detail: 'All 30 job windows are busy' }), /^HTTP 503: All 30 job windows are busy$/],
     [(_q, r) => json(r, 401, { detail: 'Not authenticated' }), /^HTTP 401: Not authenticated \(.*CONSUMER_PROBE_TOKEN\)$/],
-    [(_q, r) => { r.writeHead(200, { 'content-type': 'text/html' }); r.end('<html>login</html>'); }, /^response is not JSON: <html>login<\/html>$/],
+    [
+      (_q, r) => {
+        r.writeHead(200, { 'content-type': 'text/html' });
+        r.end('<html>login</html>');
+      },
+      /^response is not JSON: <html>login<\/html>$/,
+    ],
     [(_q, r) => json(r, 200, { status: 'ok' }), /^response has no "job_id" \(got: status\)$/],
   ];
   for (const [handler, expected] of cases) {
@@ -86,7 +98,9 @@ test('a backend that never answers is cut off by the request timeout', async (t)
 });
 
 test('metadata: the id is one percent-encoded path segment; errors come from the body', async (t) => {
-  const { url, seen } = await backend(t, (req, res) => (req.url!.endsWith('ready') ? json(res, 200, {}) : json(res, 404, { detail: 'Invalid job_id' })));
+  const { url, seen } = await backend(t, (req, res) =>
+    req.url!.endsWith('ready') ? json(res, 200, {}) : json(res, 404, { detail: 'Invalid job_id' }),
+  );
   const c = client(t, url);
   assert.deepEqual(await c.metadata('12-70788/../x y', AbortSignal.timeout(5000)), { status: 404, error: 'Invalid job_id' });
   assert.equal(seen[0]!.url, '/metadata/12-70788%2F..%2Fx%20y');

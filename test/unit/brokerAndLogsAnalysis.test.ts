@@ -14,8 +14,13 @@ import { POD, TimelineBuilder, jobLabels, podReadyTimeline } from '../fixtures/t
 import { assertReportContract } from '../helpers/reportContract';
 
 const ctx = { timeoutMs: 5000, slowThresholdMs: 4000, namespace: 'panda' };
-const diagnoseOf = (b: TimelineBuilder): Scenario => diagnose(analyse(b.observations, DEFAULT_MATCH_RULES, { queueNames: DEFAULT_QUEUE_NAMES }), ctx);
-const has = (list: string[], re: RegExp) => assert.ok(list.some((e) => re.test(e)), `${re} in:\n${list.join('\n')}`);
+const diagnoseOf = (b: TimelineBuilder): Scenario =>
+  diagnose(analyse(b.observations, DEFAULT_MATCH_RULES, { queueNames: DEFAULT_QUEUE_NAMES }), ctx);
+const has = (list: string[], re: RegExp) =>
+  assert.ok(
+    list.some((e) => re.test(e)),
+    `${re} in:\n${list.join('\n')}`,
+  );
 
 const METADATA_TRACEBACK: [string, Partial<LogLine>][] = [
   ['ERROR focus.metadata: building metadata for job 4-2 failed', { level: 'ERROR', reason: 'error' }],
@@ -42,7 +47,10 @@ test('queue: first seen by any source; the figures from AMQP when it was checked
   assert.equal(a.timings.consumerAttachedMs, 1720, 'the first source that saw a consumer sets the time');
   assert.deepEqual(a.queueSeenVia, { created: 'management', attached: 'amqp', otherNames: [] });
   assert.equal(a.queue?.consumers, 1);
-  assert.match(a.queue!.source, /^AMQP passive declare every 50 ms \(real time\); consumer details: management API \(statistics lag ≈5 s\)$/);
+  assert.match(
+    a.queue!.source,
+    /^AMQP passive declare every 50 ms \(real time\); consumer details: management API \(statistics lag ≈5 s\)$/,
+  );
   assert.deepEqual(
     a.logs.queue!.history.map((h) => [h.atMs, h.source, h.consumers]),
     [
@@ -65,16 +73,23 @@ test('queue: right after a declare the management API has no statistics: unknown
 test('queue created, no consumer: evidence says so with the source; the suggestion points at the backend', () => {
   const sc = diagnoseOf(notReady(podReadyTimeline('4-2').broker(-5, 'amqp', 'watching').queueVia('amqp', 1640, 0)));
   assert.equal(sc.id, 'consumer_never_ready');
-  has(sc.evidence, /^queue grpc-job-4-2 created at 1\.640s \(AMQP check, real time\), but no consumer attached by 5\.000s; last seen with 0 consumers, 0 messages \(source: AMQP/);
+  has(
+    sc.evidence,
+    /^queue grpc-job-4-2 created at 1\.640s \(AMQP check, real time\), but no consumer attached by 5\.000s; last seen with 0 consumers, 0 messages \(source: AMQP/,
+  );
   has(sc.suggestions, /exists but the backend never attached a consumer/);
 });
 
-test('queue never created: evidence names the sources watched; the suggestion and the pod\'s error point at the analyzer', () => {
+test("queue never created: evidence names the sources watched; the suggestion and the pod's error point at the analyzer", () => {
   const b = notReady(
     podReadyTimeline('4-2')
       .broker(-5, 'amqp', 'watching')
       .broker(150, 'management', 'watching')
-      .log(1600, 'pod', 'ERROR baby_analyzer: cannot connect to amqp://rabbitmq:5672: Connection refused', { level: 'ERROR', reason: 'error', mentionsJob: false }),
+      .log(1600, 'pod', 'ERROR baby_analyzer: cannot connect to amqp://rabbitmq:5672: Connection refused', {
+        level: 'ERROR',
+        reason: 'error',
+        mentionsJob: false,
+      }),
   );
   const sc = diagnoseOf(b);
   has(sc.evidence, /^no queue for job 4-2 appeared on the broker \(watched through AMQP and the management API until 5\.000s\)$/);
@@ -82,7 +97,7 @@ test('queue never created: evidence names the sources watched; the suggestion an
   has(sc.suggestions, /never declared its queue grpc-job-4-2: check that it reaches RabbitMQ/);
 });
 
-test('consumer attached, metadata never ready: the backend\'s first error about the job, with its exception', () => {
+test("consumer attached, metadata never ready: the backend's first error about the job, with its exception", () => {
   let b = podReadyTimeline('4-2').broker(-5, 'amqp', 'watching').queueVia('amqp', 1640, 0).queueVia('amqp', 2010, 1);
   b = b.log(900, 'backend', 'ERROR focus.api: unrelated failure of job 4-20', { level: 'ERROR', reason: 'error', mentionsJob: false });
   METADATA_TRACEBACK.forEach(([text, line], i) => (b = b.log(2100 + i * 0.01, 'backend', text, line)));
@@ -93,11 +108,18 @@ test('consumer attached, metadata never ready: the backend\'s first error about 
     /^backend panda-panda-focus-server-7d9f8c6b5d-x2x9k logged at 2\.100s: "ERROR focus\.metadata: building metadata for job 4-2 failed" → "KeyError: 'stream_port'"$/,
   );
   has(sc.suggestions, /A consumer is attached to grpc-job-4-2, yet metadata never became ready/);
-  has(sc.suggestions, /^Fix the backend error "KeyError: 'stream_port'" \(kubectl -n panda logs panda-panda-focus-server-7d9f8c6b5d-x2x9k -c focus-server/);
+  has(
+    sc.suggestions,
+    /^Fix the backend error "KeyError: 'stream_port'" \(kubectl -n panda logs panda-panda-focus-server-7d9f8c6b5d-x2x9k -c focus-server/,
+  );
 });
 
 test('without an error naming the job, the first backend error is cited as such', () => {
-  const b = podReadyTimeline('4-2').log(900, 'backend', 'ERROR focus.api: database is locked', { level: 'ERROR', reason: 'error', mentionsJob: false });
+  const b = podReadyTimeline('4-2').log(900, 'backend', 'ERROR focus.api: database is locked', {
+    level: 'ERROR',
+    reason: 'error',
+    mentionsJob: false,
+  });
   const sc = diagnoseOf(notReady(b));
   has(sc.evidence, /logged at 0\.900s \(not naming the job\): "ERROR focus\.api: database is locked"/);
 });
@@ -110,10 +132,20 @@ test('a crashed container: its last line is evidence and the first suggestion', 
     .pod(300, pod, {}, jobLabels('4-2'))
     .pod(1100, pod, { phase: 'Running', container: { state: 'running', reason: null } })
     .pod(1500, pod, {
-      container: { state: 'waiting', reason: 'CrashLoopBackOff', restartCount: 1, lastTerminated: { reason: 'Error', exitCode: 1, message: null } },
+      container: {
+        state: 'waiting',
+        reason: 'CrashLoopBackOff',
+        restartCount: 1,
+        lastTerminated: { reason: 'Error', exitCode: 1, message: null },
+      },
     })
     .tail(1510, 0, 'follow', ['INFO baby_analyzer: starting', 'Traceback (most recent call last):', "KeyError: 'stream_port'"])
-    .tail(1950, 0, 'previous', ['INFO baby_analyzer: starting', 'Traceback (most recent call last):', '  File "x.py", line 1', "KeyError: 'stream_port'"]);
+    .tail(1950, 0, 'previous', [
+      'INFO baby_analyzer: starting',
+      'Traceback (most recent call last):',
+      '  File "x.py", line 1',
+      "KeyError: 'stream_port'",
+    ]);
   const a = analyse(notReady(b).observations, DEFAULT_MATCH_RULES);
   const ended = a.logs.pod!.previous;
   assert.equal(ended.length, 1, 'one instance ended; the read with previous=true replaces the live tail');
@@ -137,12 +169,21 @@ test('logs: backend lines from t0 only, folded runs of same-shaped lines, capped
   const capped = analyseLogs(b.log(3400, 'backend', 'INFO another').log(3500, 'backend', 'WARN a third').observations, 2);
   assert.equal(capped.backend!.lines.length, 2);
   assert.equal(capped.backend!.omitted, 2);
-  assert.equal(logs.pod, null, 'the pod\'s logs were not watched');
+  assert.equal(logs.pod, null, "the pod's logs were not watched");
 });
 
 test('tracebacks never fold, even when frames look alike', () => {
   const frame = (atMs: number, text: string): LogLine => ({
-    atMs, time: null, pod: 'p', container: 'c', instance: 0, level: null, reason: 'traceback', mentionsJob: false, text, repeats: 0,
+    atMs,
+    time: null,
+    pod: 'p',
+    container: 'c',
+    instance: 0,
+    level: null,
+    reason: 'traceback',
+    mentionsJob: false,
+    text,
+    repeats: 0,
   });
   assert.equal(foldLines([frame(1, '  File "a.py", line 1, in f'), frame(2, '  File "a.py", line 2, in f')]).length, 2);
 });
@@ -153,8 +194,18 @@ test('the report carries queue and logs in the contract shape', () => {
     .queueVia('amqp', 1640, 0)
     .log(150, 'backend', 'INFO focus.jobs: configured job 4-2')
     .tail(1500, 0, 'follow', ['boom']);
-  b.observations.push({ kind: 'log.access', atMs: -8, source: 'backend', access: { state: 'following', target: 'name^=panda-panda-focus-server', pods: ['b-1'] } });
-  b.observations.push({ kind: 'log.access', atMs: 2000, source: 'pod', access: { state: 'unavailable', target: 'pod/x', reason: 'cannot read: 403 Forbidden' } });
+  b.observations.push({
+    kind: 'log.access',
+    atMs: -8,
+    source: 'backend',
+    access: { state: 'following', target: 'name^=panda-panda-focus-server', pods: ['b-1'] },
+  });
+  b.observations.push({
+    kind: 'log.access',
+    atMs: 2000,
+    source: 'pod',
+    access: { state: 'unavailable', target: 'pod/x', reason: 'cannot read: 403 Forbidden' },
+  });
   b = notReady(b);
   const report = buildReport(b.observations, DEFAULT_MATCH_RULES, ctx);
   const json = JSON.parse(renderJson(report));
@@ -162,7 +213,11 @@ test('the report carries queue and logs in the contract shape', () => {
   assert.deepEqual(json.logs.backend.pods, ['b-1']);
   assert.equal(json.logs.backend.selector, 'name^=panda-panda-focus-server');
   assert.equal(json.logs.pod.error, 'cannot read: 403 Forbidden');
-  assert.deepEqual(Object.keys(json.queue), ['name', 'firstSeenMs', 'messages', 'consumers', 'source'], 'queue keeps exactly the contract\'s keys');
+  assert.deepEqual(
+    Object.keys(json.queue),
+    ['name', 'firstSeenMs', 'messages', 'consumers', 'source'],
+    "queue keeps exactly the contract's keys",
+  );
   assert.deepEqual(json.logs.queue.history, [{ atMs: 1640, source: 'amqp', messages: 0, consumers: 0 }]);
   assert.deepEqual(json.logs.queue.consumers, []);
 });

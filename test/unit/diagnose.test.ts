@@ -15,7 +15,6 @@ const expectScenario = (sc: Scenario, id: ScenarioId) => {
   seen.add(id);
 };
 
-
 test('healthy: ready within the threshold', () => {
   const sc = diagnoseOf(healthyTimeline('19-5', 2300));
   expectScenario(sc, 'healthy');
@@ -44,15 +43,24 @@ test('slow_pod_start: most of the time went into scheduling and starting the pod
     .metadata(4900, 4900, 200);
   const sc = diagnoseOf(b);
   expectScenario(sc, 'slow_pod_start');
-  assert.ok(sc.evidence.some((e) => e.includes(`FailedScheduling: ${GPU_MESSAGE}`)), sc.evidence.join('\n'));
-  assert.ok(sc.evidence.some((e) => e.includes('waited 2.500s to be scheduled')), sc.evidence.join('\n'));
+  assert.ok(
+    sc.evidence.some((e) => e.includes(`FailedScheduling: ${GPU_MESSAGE}`)),
+    sc.evidence.join('\n'),
+  );
+  assert.ok(
+    sc.evidence.some((e) => e.includes('waited 2.500s to be scheduled')),
+    sc.evidence.join('\n'),
+  );
   assert.ok(sc.evidence.includes('pod conditions became True: PodScheduled 2.800s → Ready 4.400s'), sc.evidence.join('\n'));
 });
 
 test('consumer_never_ready: pod Running and Ready, metadata kept answering 404', () => {
   const sc = diagnoseOf(podReadyTimeline('4-2').queue(1600, 0).metadata(160, 7900, 404, 'Invalid job_id').end(8000, 'timeout'));
   expectScenario(sc, 'consumer_never_ready');
-  assert.ok(sc.evidence.some((e) => /404 "Invalid job_id" \(78 attempts/.test(e)), sc.evidence.join('\n'));
+  assert.ok(
+    sc.evidence.some((e) => /404 "Invalid job_id" \(78 attempts/.test(e)),
+    sc.evidence.join('\n'),
+  );
   assert.ok(sc.evidence.some((e) => e.includes('queue grpc-job-4-2 seen at 1.600s with 0 consumers')));
   assert.ok(sc.suggestions.some((s) => s.includes('4-2')));
 });
@@ -73,7 +81,12 @@ test('pod_never_created: the Job exists, FailedCreate names the quota', () => {
 
 test('pod_never_created with a custom Job name (match.jobName): the FailedCreate evidence is kept and the suggestion names that Job', () => {
   const quota = 'Error creating: pods "analyzer-5-5-" is forbidden: exceeded quota: gpu-quota';
-  const rules = { ...DEFAULT_MATCH_RULES, jobName: 'analyzer-{id}', primaryNames: ['analyzer-{id}-{suffix}'], primaryLabels: ['job-name=analyzer-{id}'] };
+  const rules = {
+    ...DEFAULT_MATCH_RULES,
+    jobName: 'analyzer-{id}',
+    primaryNames: ['analyzer-{id}-{suffix}'],
+    primaryLabels: ['job-name=analyzer-{id}'],
+  };
   const b = new TimelineBuilder('5-5')
     .watching()
     .job(200, 'analyzer-5-5')
@@ -86,13 +99,19 @@ test('pod_never_created with a custom Job name (match.jobName): the FailedCreate
   expectScenario(sc, 'pod_never_created');
   assert.ok(sc.summary.includes('although the Job analyzer-5-5 exists'), sc.summary);
   assert.ok(sc.evidence.includes(`FailedCreate: ${quota}`), sc.evidence.join('\n'));
-  assert.ok(sc.suggestions.some((s) => s.includes('kubectl -n panda describe job analyzer-5-5')), sc.suggestions.join('\n'));
+  assert.ok(
+    sc.suggestions.some((s) => s.includes('kubectl -n panda describe job analyzer-5-5')),
+    sc.suggestions.join('\n'),
+  );
   assert.ok(![sc.summary, ...sc.evidence, ...sc.suggestions].some((t) => t.includes('grpc-job')), 'nothing names the default Job');
 });
 
 test('pod_never_created with a custom Job name that never appeared: the evidence names the expected Job', () => {
   const rules = { ...DEFAULT_MATCH_RULES, jobName: 'analyzer-{id}' };
-  const sc = diagnose(analyse(new TimelineBuilder('5-5').watching().metadata(160, 7900, 404, 'Invalid job_id').end(8000, 'timeout').observations, rules), ctx);
+  const sc = diagnose(
+    analyse(new TimelineBuilder('5-5').watching().metadata(160, 7900, 404, 'Invalid job_id').end(8000, 'timeout').observations, rules),
+    ctx,
+  );
   expectScenario(sc, 'pod_never_created');
   assert.ok(sc.evidence.includes('no Job analyzer-5-5 appeared either'), sc.evidence.join('\n'));
 });
@@ -101,13 +120,21 @@ test('consumer_never_ready with an unwatched broker names the queue the queue pa
   const b = podReadyTimeline('4-2').metadata(160, 7900, 404, 'Invalid job_id').end(8000, 'timeout');
   const custom = diagnose(analyse(b.observations, DEFAULT_MATCH_RULES, { queueNames: ['jobs.{id}', 'jobs.{id}.{suffix}'] }), ctx);
   expectScenario(custom, 'consumer_never_ready');
-  assert.ok(custom.suggestions.some((s) => s.includes('Check that the queue jobs.4-2 exists')), custom.suggestions.join('\n'));
+  assert.ok(
+    custom.suggestions.some((s) => s.includes('Check that the queue jobs.4-2 exists')),
+    custom.suggestions.join('\n'),
+  );
   const unknown = diagnose(analyse(b.observations, DEFAULT_MATCH_RULES), ctx);
-  assert.ok(unknown.suggestions.some((s) => s.includes('Check that the queue of job 4-2 exists')), unknown.suggestions.join('\n'));
+  assert.ok(
+    unknown.suggestions.some((s) => s.includes('Check that the queue of job 4-2 exists')),
+    unknown.suggestions.join('\n'),
+  );
 });
 
 test('pod_never_created needs the cluster to have been watched: otherwise cluster_unavailable', () => {
-  const b = new TimelineBuilder('5-5').unavailable(-5, '403 Forbidden from /api/v1/namespaces/panda/pods: pods is forbidden').metadata(160, 7900, 404, 'Invalid job_id');
+  const b = new TimelineBuilder('5-5')
+    .unavailable(-5, '403 Forbidden from /api/v1/namespaces/panda/pods: pods is forbidden')
+    .metadata(160, 7900, 404, 'Invalid job_id');
   const sc = diagnoseOf(b.end(8000, 'timeout'));
   expectScenario(sc, 'cluster_unavailable');
   assert.equal(sc.severity, 'inconclusive');
@@ -141,7 +168,12 @@ test('pod_failed: CrashLoopBackOff with restarts and the last exit code', () => 
   const b = podReadyTimeline('9-9')
     .pod(2300, pod, { ready: false, container: { state: 'terminated', reason: 'Error', exitCode: 1, restartCount: 3 } })
     .pod(2400, pod, {
-      container: { state: 'waiting', reason: 'CrashLoopBackOff', exitCode: null, lastTerminated: { reason: 'Error', exitCode: 1, message: null } },
+      container: {
+        state: 'waiting',
+        reason: 'CrashLoopBackOff',
+        exitCode: null,
+        lastTerminated: { reason: 'Error', exitCode: 1, message: null },
+      },
     })
     .metadata(160, 7900, 404, 'Invalid job_id')
     .end(8000, 'timeout');
@@ -156,7 +188,9 @@ test('pod_failed: ImagePullBackOff is a failure even though the phase stays Pend
   const b = new TimelineBuilder('2-2')
     .watching()
     .pod(300, pod, { scheduled: true, node: 'n' }, jobLabels('2-2'))
-    .pod(1300, pod, { container: { state: 'waiting', reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry.local/baby-analyzer:2.3.1"' } })
+    .pod(1300, pod, {
+      container: { state: 'waiting', reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry.local/baby-analyzer:2.3.1"' },
+    })
     .event(900, 'Warning', 'Failed', `Pod/${pod}`, 'Failed to pull image "registry.local/baby-analyzer:2.3.1": not found')
     .metadata(160, 7900, 404)
     .end(8000, 'timeout');
@@ -178,7 +212,10 @@ test('pod_failed: OOMKilled container', () => {
 });
 
 test('configure_failed: the HTTP answer is the evidence', () => {
-  const b = new TimelineBuilder(null, { configureStatus: 503, configureError: 'HTTP 503: All 30 job windows are busy' }).end(200, 'configure_failed');
+  const b = new TimelineBuilder(null, { configureStatus: 503, configureError: 'HTTP 503: All 30 job windows are busy' }).end(
+    200,
+    'configure_failed',
+  );
   const sc = diagnoseOf(b);
   expectScenario(sc, 'configure_failed');
   assert.deepEqual(sc.evidence, ['POST http://backend.test/configure → HTTP 503: All 30 job windows are busy']);
@@ -186,7 +223,9 @@ test('configure_failed: the HTTP answer is the evidence', () => {
 });
 
 test('configure_failed: unreachable backend and missing job id get their own advice', () => {
-  const down = diagnoseOf(new TimelineBuilder(null, { configureStatus: null, configureError: 'cannot connect to http://x (ECONNREFUSED)' }));
+  const down = diagnoseOf(
+    new TimelineBuilder(null, { configureStatus: null, configureError: 'cannot connect to http://x (ECONNREFUSED)' }),
+  );
   expectScenario(down, 'configure_failed');
   assert.match(down.suggestions[0]!, /backend URL/);
   const noId = diagnoseOf(new TimelineBuilder(null, { configureStatus: 200, configureError: 'response has no "job_id" (got: status)' }));
@@ -194,7 +233,10 @@ test('configure_failed: unreachable backend and missing job id get their own adv
 });
 
 test('a healthy run still says when pods could not be observed', () => {
-  const b = new TimelineBuilder('1-2').unavailable(-5, 'no kubeconfig found', 'NO_KUBECONFIG').metadata(200, 900, 404).metadata(1000, 1000, 200);
+  const b = new TimelineBuilder('1-2')
+    .unavailable(-5, 'no kubeconfig found', 'NO_KUBECONFIG')
+    .metadata(200, 900, 404)
+    .metadata(1000, 1000, 200);
   const sc = diagnoseOf(b);
   expectScenario(sc, 'healthy');
   assert.ok(sc.evidence.includes('pods not observed: no kubeconfig found'));

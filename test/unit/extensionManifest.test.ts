@@ -17,7 +17,9 @@ interface Manifest {
     menus: Record<string, { command: string; when?: string }[]>;
     views: Record<string, { id: string; name: string }[]>;
     viewsContainers: { activitybar: { id: string; title: string; icon: string }[] };
-    configuration: { properties: Record<string, { default: unknown; description?: string; markdownDescription?: string; enum?: string[] }> };
+    configuration: {
+      properties: Record<string, { default: unknown; description?: string; markdownDescription?: string; enum?: string[] }>;
+    };
   };
 }
 
@@ -69,7 +71,10 @@ describe('extension manifest', () => {
   });
 
   test('the sandbox scenario setting offers exactly the sandbox profiles', () => {
-    assert.deepEqual(props['consumerProbe.sandbox.scenario']!.enum, PROFILES.map((p) => p.name));
+    assert.deepEqual(
+      props['consumerProbe.sandbox.scenario']!.enum,
+      PROFILES.map((p) => p.name),
+    );
     assert.equal(defaultOf('consumerProbe.sandbox.scenario'), 'healthy');
   });
 
@@ -83,7 +88,20 @@ describe('extension manifest', () => {
   test('commands: one category, and every menu entry names a contributed command', () => {
     const ids = new Set(manifest.contributes.commands.map((c) => c.command));
     for (const c of manifest.contributes.commands) assert.equal(c.category, 'Consumer Probe', c.command);
-    for (const required of ['runProbe', 'runSandbox', 'stopProbe', 'selectContext', 'selectNamespace', 'openReport', 'exportMarkdown', 'exportJson', 'showPodLogs', 'copyPodName', 'setBackendToken', 'clearHistory']) {
+    for (const required of [
+      'runProbe',
+      'runSandbox',
+      'stopProbe',
+      'selectContext',
+      'selectNamespace',
+      'openReport',
+      'exportMarkdown',
+      'exportJson',
+      'showPodLogs',
+      'copyPodName',
+      'setBackendToken',
+      'clearHistory',
+    ]) {
       assert.ok(ids.has(`consumerProbe.${required}`), `missing command ${required}`);
     }
     for (const [menu, entries] of Object.entries(manifest.contributes.menus)) {
@@ -92,9 +110,18 @@ describe('extension manifest', () => {
   });
 
   test('a Consumer Probe activity-bar container holds the Probe Runs view; activation is on our views only', () => {
-    assert.deepEqual(manifest.contributes.viewsContainers.activitybar.map((c) => [c.id, c.title]), [['consumerProbe', 'Consumer Probe']]);
-    assert.deepEqual(manifest.contributes.views.consumerProbe!.map((v) => [v.id, v.name]), [['consumerProbe.runs', 'Probe Runs']]);
-    assert.ok(manifest.activationEvents.every((e) => /^onView:consumerProbe\.|^onWebviewPanel:consumerProbe\./.test(e)), manifest.activationEvents.join());
+    assert.deepEqual(
+      manifest.contributes.viewsContainers.activitybar.map((c) => [c.id, c.title]),
+      [['consumerProbe', 'Consumer Probe']],
+    );
+    assert.deepEqual(
+      manifest.contributes.views.consumerProbe!.map((v) => [v.id, v.name]),
+      [['consumerProbe.runs', 'Probe Runs']],
+    );
+    assert.ok(
+      manifest.activationEvents.every((e) => /^onView:consumerProbe\.|^onWebviewPanel:consumerProbe\./.test(e)),
+      manifest.activationEvents.join(),
+    );
     assert.equal(manifest.main, './dist/extension.js');
   });
 });
@@ -104,7 +131,16 @@ describe('settings → probe options', () => {
 
   test('maps every setting and takes credentials from the secret store', () => {
     const o = probeOptionsFromSettings(
-      { ...base, namespace: ' team-a ', kubeconfig: '/k/config', context: 'prod', timeoutSeconds: 12.5, slowThresholdSeconds: 4, pollIntervalMs: 250, brokerUrl: 'http://rabbit:15672' },
+      {
+        ...base,
+        namespace: ' team-a ',
+        kubeconfig: '/k/config',
+        context: 'prod',
+        timeoutSeconds: 12.5,
+        slowThresholdSeconds: 4,
+        pollIntervalMs: 250,
+        brokerUrl: 'http://rabbit:15672',
+      },
       { backendToken: 's3cret', brokerUsername: 'probe', brokerPassword: 'pw' },
     );
     assert.equal(o.kube.namespace, 'team-a');
@@ -118,7 +154,10 @@ describe('settings → probe options', () => {
   });
 
   test('AMQP alone, logs off, and a backend label selector instead of the name prefix', () => {
-    const o = probeOptionsFromSettings({ ...base, amqpUrl: 'amqp://rabbit:5672/', followLogs: false, backendPodPrefix: '', backendPodSelector: 'app=focus' }, {});
+    const o = probeOptionsFromSettings(
+      { ...base, amqpUrl: 'amqp://rabbit:5672/', followLogs: false, backendPodPrefix: '', backendPodSelector: 'app=focus' },
+      {},
+    );
     assert.equal(o.broker.amqpUrl, 'amqp://rabbit:5672/');
     assert.equal(o.broker.managementUrl, undefined);
     assert.equal(o.logs.backend.enabled, false);
@@ -127,8 +166,11 @@ describe('settings → probe options', () => {
     assert.equal(o.logs.backend.podNamePrefix, undefined);
   });
 
-  test('the run target kept in the history never carries the backend URL\'s credentials', () => {
-    const o = probeOptionsFromSettings({ ...base, backendUrl: 'https://probe:s3cret@focus.example:5000/api', kubeconfig: '/k/config', context: 'prod' }, {});
+  test("the run target kept in the history never carries the backend URL's credentials", () => {
+    const o = probeOptionsFromSettings(
+      { ...base, backendUrl: 'https://probe:s3cret@focus.example:5000/api', kubeconfig: '/k/config', context: 'prod' },
+      {},
+    );
     const target = clusterRunTarget(o);
     assert.equal(o.backend.url, 'https://probe:s3cret@focus.example:5000/api', 'the probe itself still gets them');
     assert.equal(target.backendUrl, 'https://***@focus.example:5000/api');
@@ -138,12 +180,18 @@ describe('settings → probe options', () => {
 
   test('bad values are one clear ProbeError, not a crash later', () => {
     const bad = (s: Partial<ProbeSettings>, pattern: RegExp) =>
-      assert.throws(() => probeOptionsFromSettings({ ...base, ...s }, {}), (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && pattern.test((e as Error).message));
+      assert.throws(
+        () => probeOptionsFromSettings({ ...base, ...s }, {}),
+        (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && pattern.test((e as Error).message),
+      );
     bad({ backendUrl: '  ' }, /no backend URL/);
     bad({ backendUrl: 'focus:5000' }, /must start with http/);
     bad({ timeoutSeconds: 0 }, /timeoutSeconds/);
     bad({ pollIntervalMs: 1 }, /pollIntervalMs/);
-    bad({ backendPodSelector: 'app in (focus' }, /^consumerProbe\.logs\.backendPodSelector is not a valid label selector \("app in \(focus"\): found '', expected: ',' or '\)'$/);
+    bad(
+      { backendPodSelector: 'app in (focus' },
+      /^consumerProbe\.logs\.backendPodSelector is not a valid label selector \("app in \(focus"\): found '', expected: ',' or '\)'$/,
+    );
     bad({ match: { ...base.match, jobName: 'analyzer' } }, /^consumerProbe\.match\.jobName must contain \{id\}/);
     bad({ namespace: 'Team_A' }, /^consumerProbe\.namespace must be a Kubernetes namespace name/);
   });
@@ -152,7 +200,11 @@ describe('settings → probe options', () => {
     const o = probeOptionsFromSettings({ ...base, backendPodSelector: 'app.kubernetes.io/name=focus-server' }, {});
     assert.equal(base.backendPodPrefix, 'panda-panda-focus-server');
     assert.deepEqual(o.logs.backend, { enabled: true, labelSelector: 'app.kubernetes.io/name=focus-server' });
-    assert.equal(probeOptionsFromSettings(base, {}).logs.backend.podNamePrefix, 'panda-panda-focus-server', 'without a selector the prefix stays');
+    assert.equal(
+      probeOptionsFromSettings(base, {}).logs.backend.podNamePrefix,
+      'panda-panda-focus-server',
+      'without a selector the prefix stays',
+    );
   });
 
   test('a backend label selector may use the full grammar, and a prefix set beside it is kept', () => {

@@ -29,15 +29,21 @@ test('contexts: the current one is marked, and the setting decides which is chos
   writeFileSync(file, KUBECONFIG);
   const byDefault = contextChoices(file, '');
   assert.equal(byDefault.currentContext, 'staging');
-  assert.deepEqual(byDefault.choices.map((c) => [c.name, c.cluster, c.namespace, c.current, c.chosen]), [
-    ['staging', 'c-staging', 'panda', true, true],
-    ['prod', 'c-prod', null, false, false],
-  ]);
+  assert.deepEqual(
+    byDefault.choices.map((c) => [c.name, c.cluster, c.namespace, c.current, c.chosen]),
+    [
+      ['staging', 'c-staging', 'panda', true, true],
+      ['prod', 'c-prod', null, false, false],
+    ],
+  );
   const chosenProd = contextChoices(file, 'prod');
-  assert.deepEqual(chosenProd.choices.map((c) => [c.name, c.current, c.chosen]), [
-    ['staging', true, false],
-    ['prod', false, true],
-  ]);
+  assert.deepEqual(
+    chosenProd.choices.map((c) => [c.name, c.current, c.chosen]),
+    [
+      ['staging', true, false],
+      ['prod', false, true],
+    ],
+  );
   assert.ok(!JSON.stringify(chosenProd).includes('secret-token'), 'credentials never leave the kubeconfig');
 });
 

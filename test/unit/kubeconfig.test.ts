@@ -21,7 +21,10 @@ function kubeconfig(path: string, contexts: { name: string; namespace?: string; 
       'current-context': current,
       clusters: contexts.map((c) => ({ name: `cl-${c.name}`, cluster: { server: c.server } })),
       users: contexts.map((c) => ({ name: `u-${c.name}`, user: { token: 'tok' } })),
-      contexts: contexts.map((c) => ({ name: c.name, context: { cluster: `cl-${c.name}`, user: `u-${c.name}`, ...(c.namespace ? { namespace: c.namespace } : {}) } })),
+      contexts: contexts.map((c) => ({
+        name: c.name,
+        context: { cluster: `cl-${c.name}`, user: `u-${c.name}`, ...(c.namespace ? { namespace: c.namespace } : {}) },
+      })),
     }),
   );
 }
@@ -63,26 +66,40 @@ test('~/.kube/config is the fallback; namespace: flag > context > panda', (t) =>
 test('--context selects another context; an unknown one is a bad argument', (t) => {
   const d = dir(t);
   const file = join(d, 'k.yaml');
-  kubeconfig(file, [{ name: 'one', server: 'https://one:6443' }, { name: 'two', namespace: 'ns2', server: 'https://two:6443' }], 'one');
+  kubeconfig(
+    file,
+    [
+      { name: 'one', server: 'https://one:6443' },
+      { name: 'two', namespace: 'ns2', server: 'https://two:6443' },
+    ],
+    'one',
+  );
   const r = resolveKubeconfig({ kubeconfig: file, context: 'two' });
   assert.ok(r.found);
   assert.equal(r.server, 'https://two:6443');
   assert.equal(r.namespace, 'ns2');
-  assert.throws(() => resolveKubeconfig({ kubeconfig: file, context: 'three' }), (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /contexts: one, two/.test(e.message));
+  assert.throws(
+    () => resolveKubeconfig({ kubeconfig: file, context: 'three' }),
+    (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /contexts: one, two/.test(e.message),
+  );
 });
 
 test('an explicit kubeconfig that does not exist stops the probe with one clear line', (t) => {
   const d = dir(t);
   assert.throws(
     () => resolveKubeconfig({ kubeconfig: join(d, 'nope.yaml') }),
-    (e: unknown) => ProbeError.is(e, 'KUBECONFIG_UNREADABLE') && e.message === `cannot read kubeconfig ${join(d, 'nope.yaml')}: no such file`,
+    (e: unknown) =>
+      ProbeError.is(e, 'KUBECONFIG_UNREADABLE') && e.message === `cannot read kubeconfig ${join(d, 'nope.yaml')}: no such file`,
   );
 });
 
 test('an explicit kubeconfig that is not a kubeconfig is unreadable too', (t) => {
   const d = dir(t);
   writeFileSync(join(d, 'bad.yaml'), ': : not yaml [');
-  assert.throws(() => resolveKubeconfig({ kubeconfig: join(d, 'bad.yaml') }), (e: unknown) => ProbeError.is(e, 'KUBECONFIG_UNREADABLE'));
+  assert.throws(
+    () => resolveKubeconfig({ kubeconfig: join(d, 'bad.yaml') }),
+    (e: unknown) => ProbeError.is(e, 'KUBECONFIG_UNREADABLE'),
+  );
 });
 
 test('no kubeconfig anywhere is not an error: the cluster is just not observable', (t) => {

@@ -67,7 +67,8 @@ for (const [selector, detail] of invalid) {
   test(`invalid selector is a LabelSelectorSyntaxError naming the problem: ${selector}`, () => {
     assert.throws(
       () => parseLabelSelector(selector),
-      (e: unknown) => e instanceof LabelSelectorSyntaxError && detail.test(e.detail) && e.message.includes(`"${selector}"`) && !e.message.includes('\n'),
+      (e: unknown) =>
+        e instanceof LabelSelectorSyntaxError && detail.test(e.detail) && e.message.includes(`"${selector}"`) && !e.message.includes('\n'),
     );
   });
 }

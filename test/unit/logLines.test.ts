@@ -54,17 +54,28 @@ test('chained exceptions and Java stack traces stay inside the block', () => {
     'During handling of the above exception, another exception occurred:',
   ];
   // After the exception line the block is closed; a new "Traceback" would open the next one.
-  assert.deepEqual(lines.map(read).map((s) => s.traceback), [true, true, true, false, false]);
+  assert.deepEqual(
+    lines.map(read).map((s) => s.traceback),
+    [true, true, true, false, false],
+  );
   const java = createLineReader();
   assert.deepEqual(
-    ['Exception in thread "main" java.lang.IllegalStateException: no port', ' at com.x.Main.run(Main.java:12)', 'Caused by: java.io.IOException', 'next'].map(java).map((s) => s.traceback),
+    [
+      'Exception in thread "main" java.lang.IllegalStateException: no port',
+      ' at com.x.Main.run(Main.java:12)',
+      'Caused by: java.io.IOException',
+      'next',
+    ]
+      .map(java)
+      .map((s) => s.traceback),
     [true, true, true, true],
   );
 });
 
 test('the job id counts only as a whole token', () => {
   const re = jobIdPattern('19-5');
-  for (const yes of ['job 19-5 failed', 'grpc-job-19-5', 'grpc-job-19-5-abcde', '/metadata/19-5 HTTP', '(19-5)']) assert.ok(re.test(yes), yes);
+  for (const yes of ['job 19-5 failed', 'grpc-job-19-5', 'grpc-job-19-5-abcde', '/metadata/19-5 HTTP', '(19-5)'])
+    assert.ok(re.test(yes), yes);
   for (const no of ['job 19-50', 'job 119-5', 'grpc-job-1-19-5', 'x19-5', '19-5a']) assert.ok(!re.test(no), no);
 });
 
@@ -83,17 +94,21 @@ test('kubelet timestamps: split, parsed to the microsecond, whole seconds for si
   assert.equal(wholeSeconds('2024-05-01T10:00:07.999Z'), '2024-05-01T10:00:07Z');
 });
 
-test('a line\'s stamp: its kubelet time through the clock\'s wall ↔ monotonic relation at t0, never in the future', () => {
+test("a line's stamp: its kubelet time through the clock's wall ↔ monotonic relation at t0, never in the future", () => {
   let mono = 1000;
   let wall = Date.parse('2026-12-05T10:00:00.000Z');
-  const clock = createProbeClock(() => mono, () => wall);
+  const clock = createProbeClock(
+    () => mono,
+    () => wall,
+  );
   mono = 5000;
   wall += 7; // the wall clock and the monotonic one drift apart before t0: t0's relation is the one that counts
   clock.markT0();
   const t0Wall = wall;
   mono = 5400;
   wall += 400;
-  const iso = (ms: number) => new Date(Math.floor(ms)).toISOString().replace('Z', `${String(Math.round((ms % 1) * 1000)).padStart(3, '0')}Z`);
+  const iso = (ms: number) =>
+    new Date(Math.floor(ms)).toISOString().replace('Z', `${String(Math.round((ms % 1) * 1000)).padStart(3, '0')}Z`);
   const a = lineStamp(clock, iso(t0Wall + 100));
   const b = lineStamp(clock, iso(t0Wall + 100.25));
   assert.equal(clock.sinceT0(a), 100);
@@ -102,7 +117,7 @@ test('a line\'s stamp: its kubelet time through the clock\'s wall ↔ monotonic 
   assert.equal(lineStamp(clock, null), 5400, 'no timestamp: the arrival');
   assert.equal(loggedBeforeT0(clock, iso(t0Wall - 0.5)), true);
   assert.equal(loggedBeforeT0(clock, iso(t0Wall)), false);
-  assert.equal(loggedBeforeT0(clock, null), false, 'without a timestamp a line arriving after t0 counts as the run\'s');
+  assert.equal(loggedBeforeT0(clock, null), false, "without a timestamp a line arriving after t0 counts as the run's");
   assert.equal(secondAtOrBefore(Date.parse('2024-05-01T10:00:07.999Z')), '2024-05-01T10:00:07Z');
 });
 

@@ -26,11 +26,19 @@ test('label-only match: a pod with another name but the job-name label', () => {
 
 test('every rule that matched is recorded', () => {
   const m = matchPod(pod('grpc-job-19-5-abcde', { 'job-name': 'grpc-job-19-5', app: 'grpc-job-19-5', job_id: '19-5' }), '19-5', rules);
-  assert.deepEqual(m?.matchedBy, ['label:job-name=grpc-job-19-5', 'label:app=grpc-job-19-5', 'label:job_id=19-5', 'name:grpc-job-{id}-{suffix}']);
+  assert.deepEqual(m?.matchedBy, [
+    'label:job-name=grpc-job-19-5',
+    'label:app=grpc-job-19-5',
+    'label:job_id=19-5',
+    'name:grpc-job-{id}-{suffix}',
+  ]);
 });
 
 test('the cleanup Job pod is related, never primary', () => {
-  assert.deepEqual(matchPod(pod('cleanup-job-19-5-zzzzz'), '19-5', rules), { role: 'related', matchedBy: ['name:cleanup-job-{id}-{suffix}'] });
+  assert.deepEqual(matchPod(pod('cleanup-job-19-5-zzzzz'), '19-5', rules), {
+    role: 'related',
+    matchedBy: ['name:cleanup-job-{id}-{suffix}'],
+  });
   assert.equal(matchPod(pod('cleanup-job-19-50-zzzzz'), '19-5', rules), null);
   const labelled = matchPod(pod('cleanup-job-19-5-zzzzz', { 'job-name': 'cleanup-job-19-5' }), '19-5', rules);
   assert.equal(labelled?.role, 'related');

@@ -51,7 +51,9 @@ function scripted(name: string, log: string[], opts: { trailMs?: number; onStart
         onJobId: (id) => log.push(`${name} onJobId ${id}`),
         finalLook: async () => void log.push(`${name} finalLook${d.signal.aborted ? ' (after stop!)' : ''}`),
         // Settles a moment after the stop, as real monitors do once their sockets have closed.
-        done: new Promise<void>((resolve) => d.signal.addEventListener('abort', () => setImmediate(() => (log.push(`${name} done`), resolve())), { once: true })),
+        done: new Promise<void>((resolve) =>
+          d.signal.addEventListener('abort', () => setImmediate(() => (log.push(`${name} done`), resolve())), { once: true }),
+        ),
         trailMs: opts.trailMs,
       };
     },
@@ -66,12 +68,30 @@ test('every monitor goes through start → ready → onT0 → onJobId → finalL
     trailMs: 50,
     onStart: (d) => {
       // Made before t0: kept, with a negative time.
-      d.emit({ kind: 'event.seen', at: d.now(), event: { type: 'Normal', reason: 'EarlyBird', object: 'Pod/x', message: 'before t0', count: 1 } });
+      d.emit({
+        kind: 'event.seen',
+        at: d.now(),
+        event: { type: 'Normal', reason: 'EarlyBird', object: 'Pod/x', message: 'before t0', count: 1 },
+      });
       // After the end, within the grace period: still recorded.
       d.observations.on('probe.ended', () =>
         setImmediate(() => {
           log.push(`a trails${d.signal.aborted ? ' (after stop!)' : ''}`);
-          d.emit({ kind: 'log.line', at: d.now(), source: 'pod', line: { time: null, pod: 'x', container: 'c', instance: 0, level: 'ERROR', reason: 'error', mentionsJob: false, text: 'late line' } });
+          d.emit({
+            kind: 'log.line',
+            at: d.now(),
+            source: 'pod',
+            line: {
+              time: null,
+              pod: 'x',
+              container: 'c',
+              instance: 0,
+              level: 'ERROR',
+              reason: 'error',
+              mentionsJob: false,
+              text: 'late line',
+            },
+          });
         }),
       );
     },
@@ -99,7 +119,10 @@ test('every monitor goes through start → ready → onT0 → onJobId → finalL
     assert.ok(at(`${m} saw configure.answered`) < at(`${m} onJobId 1-1`), 'onJobId after the answer');
     assert.ok(at(`${m} onJobId 1-1`) < at('backend GET /metadata/1-1'));
     assert.ok(at(`${m} finalLook`) < at(`${m} saw probe.ended`), 'the final look before the end');
-    assert.ok(at(`${m} saw probe.ended`) < at(`${m} stop`) && at(`${m} stop`) < at(`${m} done`) && at(`${m} done`) < at('report'), 'done awaited');
+    assert.ok(
+      at(`${m} saw probe.ended`) < at(`${m} stop`) && at(`${m} stop`) < at(`${m} done`) && at(`${m} done`) < at('report'),
+      'done awaited',
+    );
   }
   assert.ok(at('a trails') < at('a stop'), 'the grace period of the monitor that asked for one ran before the stop');
   assert.ok(!log.some((l) => l.includes('(after stop!)')), log.join('\n'));
@@ -113,17 +136,21 @@ test('every monitor goes through start → ready → onT0 → onJobId → finalL
   assert.equal(ended.kind === 'probe.ended' && ended.reason, 'consumer_ready');
 });
 
-test('aborting mid-run: every monitor stops and is awaited, no final look and no grace period, the run ends as aborted', { timeout: 10_000 }, async (t) => {
-  const log: string[] = [];
-  const controller = new AbortController();
-  const options = await fakeBackend(t, log, Infinity, () => controller.abort(new Error('user pressed stop')));
-  const a = scripted('a', log, { trailMs: 60_000 });
-  a.ready.resolve();
-  const run = startProbe(options, { monitors: [a.monitor], signal: controller.signal });
-  const report = await run.report; // a grace period of 60 s would time this test out
-  assert.equal(report.scenario.severity, 'inconclusive');
-  const ended = run.timeline.observations.find((o) => o.kind === 'probe.ended');
-  assert.ok(ended?.kind === 'probe.ended' && ended.reason === 'aborted');
-  assert.ok(!log.includes('a finalLook'), 'no final look after an abort');
-  assert.ok(log.indexOf('a stop') < log.indexOf('a done') && a.deps().signal.aborted, `stopped and awaited:\n${log.join('\n')}`);
-});
+test(
+  'aborting mid-run: every monitor stops and is awaited, no final look and no grace period, the run ends as aborted',
+  { timeout: 10_000 },
+  async (t) => {
+    const log: string[] = [];
+    const controller = new AbortController();
+    const options = await fakeBackend(t, log, Infinity, () => controller.abort(new Error('user pressed stop')));
+    const a = scripted('a', log, { trailMs: 60_000 });
+    a.ready.resolve();
+    const run = startProbe(options, { monitors: [a.monitor], signal: controller.signal });
+    const report = await run.report; // a grace period of 60 s would time this test out
+    assert.equal(report.scenario.severity, 'inconclusive');
+    const ended = run.timeline.observations.find((o) => o.kind === 'probe.ended');
+    assert.ok(ended?.kind === 'probe.ended' && ended.reason === 'aborted');
+    assert.ok(!log.includes('a finalLook'), 'no final look after an abort');
+    assert.ok(log.indexOf('a stop') < log.indexOf('a done') && a.deps().signal.aborted, `stopped and awaited:\n${log.join('\n')}`);
+  },
+);

@@ -13,7 +13,7 @@ import { TimelineBuilder, podReadyTimeline } from '../fixtures/timelines';
 
 const ctx = { timeoutMs: 8000, slowThresholdMs: 4000, namespace: 'panda' };
 
-test('a time reads 2.362s everywhere; never observed reads — (or the sentence\'s word)', () => {
+test("a time reads 2.362s everywhere; never observed reads — (or the sentence's word)", () => {
   assert.equal(formatSeconds(2362), '2.362s');
   assert.equal(formatSeconds(-0.2), '0.000s');
   assert.equal(formatSeconds(null), '—');
@@ -59,7 +59,7 @@ test('every output (diagnosis, text, Markdown, JUnit, live log) writes a time th
   assert.doesNotMatch(Object.values(outputs).join('\n'), /\b1 (consumers|attempts|restarts|messages)\b/);
 });
 
-test('diagnosis does not import the renderers\' helpers', () => {
+test("diagnosis does not import the renderers' helpers", () => {
   const dir = 'src/probe';
   for (const file of readdirSync(dir).filter((f) => /^diagnose.*\.ts$/.test(f))) {
     const imports = [...readFileSync(`${dir}/${file}`, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]!);

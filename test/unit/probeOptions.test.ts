@@ -1,7 +1,13 @@
 // The one options builder: defaults, overrides merged on top, validated once for every shell.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_BACKEND_POD_PREFIX, DEFAULT_MATCH_RULES, defaultProbeOptions, probeOptions, type ProbeOverrides } from '../../src/probe/options';
+import {
+  DEFAULT_BACKEND_POD_PREFIX,
+  DEFAULT_MATCH_RULES,
+  defaultProbeOptions,
+  probeOptions,
+  type ProbeOverrides,
+} from '../../src/probe/options';
 import { ProbeError } from '../../src/probe/errors';
 
 const URL = 'https://focus.example:5000';
@@ -29,7 +35,10 @@ test('overrides merge key by key at every depth; undefined never hides a default
 });
 
 test('arrays and the request body are replaced, not merged; the defaults are never mutated', () => {
-  const o = probeOptions({ backend: { url: URL, body: { view_type: '1' } }, match: { primaryNames: ['analyzer-{id}-{suffix}'], jobName: 'analyzer-{id}' } });
+  const o = probeOptions({
+    backend: { url: URL, body: { view_type: '1' } },
+    match: { primaryNames: ['analyzer-{id}-{suffix}'], jobName: 'analyzer-{id}' },
+  });
   assert.deepEqual(o.backend.body, { view_type: '1' });
   assert.deepEqual(o.match.primaryNames, ['analyzer-{id}-{suffix}']);
   assert.deepEqual(o.match.primaryLabels, DEFAULT_MATCH_RULES.primaryLabels);
@@ -46,7 +55,11 @@ test('a backend label selector replaces the default name prefix; a prefix given 
   const both = probeOptions({ backend: { url: URL }, logs: { backend: { labelSelector: 'app=focus', podNamePrefix: 'focus-' } } });
   assert.deepEqual(both.logs.backend, { enabled: true, podNamePrefix: 'focus-', labelSelector: 'app=focus' });
   const blank = probeOptions({ backend: { url: URL }, logs: { backend: { labelSelector: '  ' } } });
-  assert.deepEqual(blank.logs.backend, { enabled: true, podNamePrefix: DEFAULT_BACKEND_POD_PREFIX }, 'a blank selector selects nothing new');
+  assert.deepEqual(
+    blank.logs.backend,
+    { enabled: true, podNamePrefix: DEFAULT_BACKEND_POD_PREFIX },
+    'a blank selector selects nothing new',
+  );
 });
 
 const bad: [string, ProbeOverrides, RegExp][] = [
@@ -59,13 +72,21 @@ const bad: [string, ProbeOverrides, RegExp][] = [
   ['zero timeout', { backend: { url: URL }, timeoutMs: 0 }, /^timeoutMs must be more than 0$/],
   ['NaN threshold', { backend: { url: URL }, slowThresholdMs: Number.NaN }, /^slowThresholdMs must be more than 0$/],
   ['namespace', { backend: { url: URL }, kube: { namespace: 'Team_A' } }, /^kube\.namespace must be a Kubernetes namespace name/],
-  ['broker URL scheme', { backend: { url: URL }, broker: { amqpUrl: 'http://mq' } }, /^broker\.amqpUrl must start with amqp:\/\/ or amqps:\/\//],
+  [
+    'broker URL scheme',
+    { backend: { url: URL }, broker: { amqpUrl: 'http://mq' } },
+    /^broker\.amqpUrl must start with amqp:\/\/ or amqps:\/\//,
+  ],
   ['queue pattern without the id', { backend: { url: URL }, broker: { queueNames: ['jobs'] } }, /^broker\.queueNames must contain \{id\}/],
   ['no primary rule', { backend: { url: URL }, match: { primaryLabels: [], primaryNames: [] } }, /are both empty/],
   ['label rule without =', { backend: { url: URL }, match: { primaryLabels: ['job-name'] } }, /^match\.primaryLabels takes label rules/],
   ['job name without the id', { backend: { url: URL }, match: { jobName: 'analyzer' } }, /^match\.jobName must contain \{id\}/],
   ['bad suffix pattern', { backend: { url: URL }, match: { suffixPattern: '[a-z' } }, /^match\.suffixPattern is not a regular expression/],
-  ['bad selector', { backend: { url: URL }, logs: { backend: { labelSelector: 'app in (focus' } } }, /^logs\.backend\.labelSelector is not a valid label selector/],
+  [
+    'bad selector',
+    { backend: { url: URL }, logs: { backend: { labelSelector: 'app in (focus' } } },
+    /^logs\.backend\.labelSelector is not a valid label selector/,
+  ],
   ['fractional lines', { backend: { url: URL }, logs: { maxLines: 2.5 } }, /^logs\.maxLines must be a whole number/],
 ];
 for (const [what, overrides, message] of bad) {

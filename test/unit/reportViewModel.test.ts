@@ -2,9 +2,25 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReportViewState } from '../../src/extension/report/protocol';
 import { reportView, statusTone, ticksFor, type Lane } from '../../webview-ui/viewModel';
-import { HOSTILE_LABEL, JOB_ID, PRIMARY_POD, configureFailedReport, healthyReport, hostileReport, podFailedReport, podPendingReport } from '../fixtures/reports';
+import {
+  HOSTILE_LABEL,
+  JOB_ID,
+  PRIMARY_POD,
+  configureFailedReport,
+  healthyReport,
+  hostileReport,
+  podFailedReport,
+  podPendingReport,
+} from '../fixtures/reports';
 
-const done = (report = healthyReport(), over: Partial<ReportViewState> = {}): ReportViewState => ({ status: 'done', runId: 'r1', report, elapsedMs: 5400, trend: [], ...over });
+const done = (report = healthyReport(), over: Partial<ReportViewState> = {}): ReportViewState => ({
+  status: 'done',
+  runId: 'r1',
+  report,
+  elapsedMs: 5400,
+  trend: [],
+  ...over,
+});
 const lane = (lanes: Lane[], id: string) => {
   const found = lanes.find((l) => l.id === id);
   assert.ok(found, `no lane ${id}`);
@@ -24,7 +40,10 @@ describe('report view-model', () => {
 
   test('one lane per stage, in pipeline order', () => {
     const view = reportView(done());
-    assert.deepEqual(view.timeline!.lanes.map((l) => l.id), ['configure', 'job', 'pod', 'queue', 'consumer']);
+    assert.deepEqual(
+      view.timeline!.lanes.map((l) => l.id),
+      ['configure', 'job', 'pod', 'queue', 'consumer'],
+    );
   });
 
   test('healthy: markers sit at the measured times and bars join consecutive milestones', () => {
@@ -32,7 +51,10 @@ describe('report view-model', () => {
     const { timeline } = reportView(done());
     const pod = lane(timeline!.lanes, 'pod');
     assert.equal(pod.label, `pod ${PRIMARY_POD}`);
-    assert.deepEqual(pod.markers.map((m) => m.atMs), [t.podCreatedMs, t.podScheduledMs, t.podRunningMs, t.podReadyMs]);
+    assert.deepEqual(
+      pod.markers.map((m) => m.atMs),
+      [t.podCreatedMs, t.podScheduledMs, t.podRunningMs, t.podReadyMs],
+    );
     assert.deepEqual(
       pod.bars.map((b) => [b.fromMs, b.toMs, b.label]),
       [
@@ -43,12 +65,27 @@ describe('report view-model', () => {
       ],
     );
     assert.ok(pod.bars.slice(0, 3).every((b) => !b.open));
-    assert.deepEqual(lane(timeline!.lanes, 'job').markers.map((m) => m.atMs), [t.jobCreatedMs]);
+    assert.deepEqual(
+      lane(timeline!.lanes, 'job').markers.map((m) => m.atMs),
+      [t.jobCreatedMs],
+    );
     const queue = lane(timeline!.lanes, 'queue');
-    assert.deepEqual(queue.markers.map((m) => [m.atMs, m.label]), [[t.queueCreatedMs, 'queue declared'], [t.consumerAttachedMs, 'consumer attached']]);
+    assert.deepEqual(
+      queue.markers.map((m) => [m.atMs, m.label]),
+      [
+        [t.queueCreatedMs, 'queue declared'],
+        [t.consumerAttachedMs, 'consumer attached'],
+      ],
+    );
     const consumer = lane(timeline!.lanes, 'consumer');
-    assert.deepEqual(consumer.bars.map((b) => [b.fromMs, b.toMs]), [[t.configureMs, t.consumerReadyMs]]);
-    assert.deepEqual(consumer.markers.map((m) => [m.atMs, m.tone]), [[t.consumerReadyMs, 'ok']]);
+    assert.deepEqual(
+      consumer.bars.map((b) => [b.fromMs, b.toMs]),
+      [[t.configureMs, t.consumerReadyMs]],
+    );
+    assert.deepEqual(
+      consumer.markers.map((m) => [m.atMs, m.tone]),
+      [[t.consumerReadyMs, 'ok']],
+    );
     assert.ok(timeline!.spanMs >= t.consumerReadyMs!, 'the axis reaches the last milestone');
     assert.equal(timeline!.ticks[0], 0);
     assert.ok(timeline!.ticks[timeline!.ticks.length - 1]! >= t.consumerReadyMs!);
@@ -82,7 +119,10 @@ describe('report view-model', () => {
     assert.equal(last.tone, 'warn');
     assert.equal(last.toMs, 30011, 'it lasts until the last thing the run saw');
     const consumer = lane(timeline!.lanes, 'consumer');
-    assert.deepEqual(consumer.bars.map((b) => [b.label, b.tone]), [['never ready', 'error']]);
+    assert.deepEqual(
+      consumer.bars.map((b) => [b.label, b.tone]),
+      [['never ready', 'error']],
+    );
     assert.deepEqual(lane(timeline!.lanes, 'queue').bars, []);
   });
 
@@ -121,7 +161,10 @@ describe('report view-model', () => {
 
   test('events rows: warnings stand out', () => {
     const view = reportView(done(podPendingReport()));
-    assert.deepEqual(view.events.map((e) => [e.at, e.reason, e.tone]), [['0.420s', 'FailedScheduling', 'warn']]);
+    assert.deepEqual(
+      view.events.map((e) => [e.at, e.reason, e.tone]),
+      [['0.420s', 'FailedScheduling', 'warn']],
+    );
   });
 
   test('trend: one point per stored run, the current one marked, never-ready runs kept', () => {
@@ -135,11 +178,14 @@ describe('report view-model', () => {
         ],
       }),
     );
-    assert.deepEqual(view.trend.points.map((p) => [p.runId, p.ms, p.tone, p.current]), [
-      ['a', null, 'error', false],
-      ['b', 5311, 'ok', true],
-      ['c', 24_000, 'warn', false],
-    ]);
+    assert.deepEqual(
+      view.trend.points.map((p) => [p.runId, p.ms, p.tone, p.current]),
+      [
+        ['a', null, 'error', false],
+        ['b', 5311, 'ok', true],
+        ['c', 24_000, 'warn', false],
+      ],
+    );
     assert.equal(view.trend.maxMs, 24_000);
   });
 });
@@ -157,23 +203,32 @@ describe('timeline scales', () => {
 });
 
 describe('report view-model: logs', () => {
-  test('backend lines, the pod\'s lines and each ended run, with times, levels and folded repeats', () => {
+  test("backend lines, the pod's lines and each ended run, with times, levels and folded repeats", () => {
     const view = reportView(done(podFailedReport()));
-    assert.deepEqual(view.logs.map((g) => g.id), ['pod', 'ended-baby-analyzer-0', 'ended-baby-analyzer-1', 'ended-baby-analyzer-2']);
+    assert.deepEqual(
+      view.logs.map((g) => g.id),
+      ['pod', 'ended-baby-analyzer-0', 'ended-baby-analyzer-1', 'ended-baby-analyzer-2'],
+    );
     const pod = view.logs[0]!;
     assert.equal(pod.title, `Pod ${PRIMARY_POD} (baby-analyzer)`);
-    assert.deepEqual(pod.lines.map((l) => [l.at, l.level, l.tone]), [
-      ['1.101s', 'INFO', 'muted'],
-      ['1.495s', 'ERROR', 'error'],
-      ['1.499s', 'ERROR', 'error'],
-    ]);
+    assert.deepEqual(
+      pod.lines.map((l) => [l.at, l.level, l.tone]),
+      [
+        ['1.101s', 'INFO', 'muted'],
+        ['1.495s', 'ERROR', 'error'],
+        ['1.499s', 'ERROR', 'error'],
+      ],
+    );
     assert.equal(pod.lines[2]!.text, "KeyError: 'stream_port'");
     assert.match(view.logs[3]!.title, /^Last lines of baby-analyzer, run 2, ended by 3\.100s$/);
 
     const healthy = reportView(done());
     const backend = healthy.logs.find((g) => g.id === 'backend')!;
     assert.match(backend.title, /^Backend \(name\^=panda-panda-focus-server: /);
-    assert.ok(backend.lines.some((l) => l.repeats === 48), 'the folded access-log line keeps its count');
+    assert.ok(
+      backend.lines.some((l) => l.repeats === 48),
+      'the folded access-log line keeps its count',
+    );
   });
 
   test('a log source that could not be read says why', () => {

@@ -24,7 +24,13 @@ import {
   podPendingReport,
 } from '../fixtures/reports';
 
-const ALL = { healthy: healthyReport, podPending: podPendingReport, configureFailed: configureFailedReport, hostile: hostileReport, podFailed: podFailedReport };
+const ALL = {
+  healthy: healthyReport,
+  podPending: podPendingReport,
+  configureFailed: configureFailedReport,
+  hostile: hostileReport,
+  podFailed: podFailedReport,
+};
 
 function lineOf(text: string, needle: string): string {
   const line = text.split('\n').find((l) => l.includes(needle));
@@ -92,12 +98,32 @@ describe('renderJson', () => {
     shuffled.pods = r.pods.map((p) => Object.fromEntries(Object.entries(p).reverse()) as unknown as Report['pods'][number]);
     const parsed = JSON.parse(renderJson(shuffled));
     assert.deepEqual(Object.keys(parsed), [
-      'schemaVersion', 'jobId', 'startedAt', 'scenario', 'timings', 'pods', 'metadataAttempts', 'queue', 'events', 'logs',
+      'schemaVersion',
+      'jobId',
+      'startedAt',
+      'scenario',
+      'timings',
+      'pods',
+      'metadataAttempts',
+      'queue',
+      'events',
+      'logs',
     ]);
     assert.deepEqual(Object.keys(parsed.timings), [...TIMING_KEYS]);
     assert.deepEqual(Object.keys(parsed.scenario), ['id', 'severity', 'title', 'summary', 'evidence', 'suggestions']);
     assert.deepEqual(Object.keys(parsed.pods[0]), [
-      'name', 'namespace', 'role', 'matchedBy', 'phase', 'ready', 'restartCount', 'node', 'labels', 'reason', 'firstSeenMs', 'history',
+      'name',
+      'namespace',
+      'role',
+      'matchedBy',
+      'phase',
+      'ready',
+      'restartCount',
+      'node',
+      'labels',
+      'reason',
+      'firstSeenMs',
+      'history',
     ]);
   });
 });
@@ -270,7 +296,7 @@ interface XmlNode {
 
 const decode = (s: string) =>
   s.replace(/&(lt|gt|quot|apos|amp|#\d+);/g, (_m, e: string) =>
-    e.startsWith('#') ? String.fromCharCode(Number(e.slice(1))) : ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!,
+    e.startsWith('#') ? String.fromCharCode(Number(e.slice(1))) : { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' }[e]!,
   );
 
 /** Just enough XML to check well-formedness: balanced tags, quoted attributes, no stray `<`, `>` or `&`.
@@ -321,10 +347,7 @@ function parseXml(xml: string): XmlNode {
   return root.children[0]!;
 }
 
-const all = (n: XmlNode, name: string): XmlNode[] => [
-  ...(n.name === name ? [n] : []),
-  ...n.children.flatMap((c) => all(c, name)),
-];
+const all = (n: XmlNode, name: string): XmlNode[] => [...(n.name === name ? [n] : []), ...n.children.flatMap((c) => all(c, name))];
 
 describe('renderJUnit', () => {
   for (const [name, build] of Object.entries(ALL)) {
@@ -395,7 +418,16 @@ describe('createLiveTextLog', () => {
     };
   }
   const waiting = (reason: string) => [
-    { name: 'baby-analyzer', ready: false, restartCount: 0, state: 'waiting' as const, reason, message: null, exitCode: null, lastTerminated: null },
+    {
+      name: 'baby-analyzer',
+      ready: false,
+      restartCount: 0,
+      state: 'waiting' as const,
+      reason,
+      message: null,
+      exitCode: null,
+      lastTerminated: null,
+    },
   ];
 
   function run(observations: Observation[], opts: Parameters<typeof createLiveTextLog>[1] = { match: DEFAULT_MATCH_RULES }): string[] {
@@ -421,10 +453,22 @@ describe('createLiveTextLog', () => {
       { kind: 'probe.started', atMs: 0, wallClock: '2024-05-01T10:00:00.000Z' },
       { kind: 'configure.sent', atMs: 0, url: 'https://user:secret@focus.local:5000/configure' },
       { kind: 'configure.answered', atMs: 231, status: 200, jobId: JOB_ID, error: null },
-      { kind: 'cluster.access', atMs: 40, access: { state: 'watching', server: 'https://k8s.local:6443', namespace: 'panda', context: 'lab' } },
+      {
+        kind: 'cluster.access',
+        atMs: 40,
+        access: { state: 'watching', server: 'https://k8s.local:6443', namespace: 'panda', context: 'lab' },
+      },
       { kind: 'cluster.access', atMs: 50, access: { state: 'unavailable', reason: 'token expired', code: 'UNAUTHORIZED' } },
-      { kind: 'job.changed', atMs: 310, job: { uid: 'j1', name: 'grpc-job-19-5', namespace: 'panda', active: 0, succeeded: 0, failed: 0, conditions: [] } },
-      { kind: 'job.changed', atMs: 311, job: { uid: 'j1', name: 'grpc-job-19-5', namespace: 'panda', active: 0, succeeded: 0, failed: 0, conditions: [] } },
+      {
+        kind: 'job.changed',
+        atMs: 310,
+        job: { uid: 'j1', name: 'grpc-job-19-5', namespace: 'panda', active: 0, succeeded: 0, failed: 0, conditions: [] },
+      },
+      {
+        kind: 'job.changed',
+        atMs: 311,
+        job: { uid: 'j1', name: 'grpc-job-19-5', namespace: 'panda', active: 0, succeeded: 0, failed: 0, conditions: [] },
+      },
     ]);
     assert.ok(lines.includes('[  0.231s] STEP 1  POST /configure → 200, job_id=19-5'), lines.join('\n'));
     assert.ok(!lines.join('\n').includes('secret'));
@@ -466,7 +510,7 @@ describe('createLiveTextLog', () => {
     assert.match(own[1]!, /POD grpc-job-19-5-abcde {2}/);
     assert.doesNotMatch(own[1]!, /\(related\)/);
     const beforeTheAnswer = run(podSequence.slice(0, 1), { match: noneOfTheJob });
-    assert.doesNotMatch(beforeTheAnswer[0]!, /\(related\)/, 'before the job id every pod is taken as the job\'s own');
+    assert.doesNotMatch(beforeTheAnswer[0]!, /\(related\)/, "before the job id every pod is taken as the job's own");
   });
 
   test('300 identical metadata attempts give a handful of lines, not 300', () => {
@@ -508,8 +552,16 @@ describe('createLiveTextLog', () => {
     const lines = run([
       { kind: 'probe.started', atMs: 0, wallClock: 'now' },
       ...podSequence,
-      { kind: 'queue.changed', atMs: 4100, queue: { name: 'grpc-job-19-5', firstSeenMs: 4100, messages: 0, consumers: 0, source: 'management-api' } },
-      { kind: 'queue.changed', atMs: 5200, queue: { name: 'grpc-job-19-5', firstSeenMs: 4100, messages: 0, consumers: 1, source: 'management-api' } },
+      {
+        kind: 'queue.changed',
+        atMs: 4100,
+        queue: { name: 'grpc-job-19-5', firstSeenMs: 4100, messages: 0, consumers: 0, source: 'management-api' },
+      },
+      {
+        kind: 'queue.changed',
+        atMs: 5200,
+        queue: { name: 'grpc-job-19-5', firstSeenMs: 4100, messages: 0, consumers: 1, source: 'management-api' },
+      },
       { kind: 'probe.ended', atMs: 30_000, reason: 'timeout' },
     ]);
     for (const l of lines) assert.match(l, /^\[ *\d+\.\d{3}s\] [^\n]+$/);

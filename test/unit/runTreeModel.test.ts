@@ -47,7 +47,10 @@ describe('run tree model', () => {
     assert.deepEqual(labels(metadata!.children), ['404 Invalid job_id × 50 (0.311s–5.211s)', '200 × 1 (5.311s)']);
     assert.equal(queue!.description, '1 consumer · 0 messages');
     assert.match(queue!.tooltip!, /first seen 4\.100s · source: management-api/);
-    assert.deepEqual(queue!.children.map((c) => [c.label, c.description]), [['amq.ctag-3fK9x', 'from 10.244.3.21:40001 · user focus · prefetch 1']]);
+    assert.deepEqual(
+      queue!.children.map((c) => [c.label, c.description]),
+      [['amq.ctag-3fK9x', 'from 10.244.3.21:40001 · user focus · prefetch 1']],
+    );
   });
 
   test('a ready pod reads like kubectl, with its details as children', () => {
@@ -92,7 +95,7 @@ describe('run tree model', () => {
     assert.equal(root!.expanded, undefined, 'a leaf: it will never have children');
   });
 
-  test('a run that has just started is expandable before it has children (VS Code keeps an id\'s first state)', () => {
+  test("a run that has just started is expandable before it has children (VS Code keeps an id's first state)", () => {
     const [root] = buildRunTree([run({ status: 'running', report: null, elapsedMs: 10 })], NOW);
     assert.equal(root!.label, 'starting…');
     assert.deepEqual(root!.children, []);
@@ -117,7 +120,11 @@ describe('run tree model', () => {
 });
 
 describe('pod visual state', () => {
-  const pod = (phase: string, ready: boolean, reason: string | null): Pick<ReportPod, 'phase' | 'ready' | 'reason'> => ({ phase, ready, reason });
+  const pod = (phase: string, ready: boolean, reason: string | null): Pick<ReportPod, 'phase' | 'ready' | 'reason'> => ({
+    phase,
+    ready,
+    reason,
+  });
   const cases: [Pick<ReportPod, 'phase' | 'ready' | 'reason'>, string][] = [
     [pod('Pending', false, 'Unschedulable'), 'pending'],
     [pod('Pending', false, 'ContainerCreating'), 'pending'],
@@ -135,7 +142,10 @@ describe('pod visual state', () => {
 
   test('descriptions name restarts and the node', () => {
     const base = healthyReport().pods[0]!;
-    assert.equal(podDescription({ ...base, ready: false, reason: 'ContainersNotReady', restartCount: 1 }), 'Running · not ready · ContainersNotReady · 1 restart · gpu-node-1');
+    assert.equal(
+      podDescription({ ...base, ready: false, reason: 'ContainersNotReady', restartCount: 1 }),
+      'Running · not ready · ContainersNotReady · 1 restart · gpu-node-1',
+    );
   });
 });
 

@@ -6,7 +6,9 @@ export function renderBanner(b: BannerView, actions: HTMLElement | null): HTMLEl
   return el(
     'section',
     { id: 'banner', class: `banner tone-${b.tone}`, 'aria-label': 'Diagnosis' },
-    el('div', { class: 'banner-head' },
+    el(
+      'div',
+      { class: 'banner-head' },
       el('vscode-badge', { id: 'scenario-badge' }, b.badge),
       el('h1', { id: 'scenario-title' }, b.title),
       actions,

@@ -26,7 +26,12 @@ export function renderLogs(groups: LogGroup[]): HTMLElement {
                   el('span', { class: 'log-at' }, l.at),
                   el('span', { class: 'log-where' }, l.where),
                   el('span', { class: 'log-level' }, l.level),
-                  el('span', { class: 'log-text' }, l.text, l.repeats > 0 ? el('span', { class: 'muted' }, ` (+${l.repeats} like it)`) : null),
+                  el(
+                    'span',
+                    { class: 'log-text' },
+                    l.text,
+                    l.repeats > 0 ? el('span', { class: 'muted' }, ` (+${l.repeats} like it)`) : null,
+                  ),
                 ),
               ),
             ),

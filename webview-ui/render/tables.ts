@@ -4,11 +4,14 @@ import { el } from './dom';
 
 function grid(id: string, headers: string[], rows: (string | HTMLElement)[][], label: string): HTMLElement {
   const columns = headers.map(() => 'auto').join(' ');
-  const header = el('vscode-data-grid-row', { 'row-type': 'header' },
-    ...headers.map((h, i) => el('vscode-data-grid-cell', { 'cell-type': 'columnheader', 'grid-column': i + 1 }, h)));
+  const header = el(
+    'vscode-data-grid-row',
+    { 'row-type': 'header' },
+    ...headers.map((h, i) => el('vscode-data-grid-cell', { 'cell-type': 'columnheader', 'grid-column': i + 1 }, h)),
+  );
   const body = rows.map((cells, r) =>
-    el('vscode-data-grid-row', { 'data-row': r },
-      ...cells.map((c, i) => el('vscode-data-grid-cell', { 'grid-column': i + 1 }, c))));
+    el('vscode-data-grid-row', { 'data-row': r }, ...cells.map((c, i) => el('vscode-data-grid-cell', { 'grid-column': i + 1 }, c))),
+  );
   return el('vscode-data-grid', { id, 'aria-label': label, 'grid-template-columns': columns, 'generate-header': 'none' }, header, ...body);
 }
 
@@ -28,10 +31,20 @@ export function renderPods(rows: PodRow[], onLogs: (row: PodRow) => void): HTMLE
 
 export function renderEvents(rows: EventRow[]): HTMLElement {
   if (rows.length === 0) return el('p', { id: 'events', class: 'muted' }, 'No Kubernetes events about the job were seen.');
-  return grid('events', ['at', 'type', 'reason', 'object', 'message'], rows.map((e) => [e.at, e.type, e.reason, e.object, e.message]), 'Kubernetes events');
+  return grid(
+    'events',
+    ['at', 'type', 'reason', 'object', 'message'],
+    rows.map((e) => [e.at, e.type, e.reason, e.object, e.message]),
+    'Kubernetes events',
+  );
 }
 
 export function renderDurations(view: TimelineView): HTMLElement {
-  return el('ul', { id: 'durations', class: 'durations' },
-    ...view.durations.map((d) => el('li', { class: d.ms === null ? 'muted' : '' }, el('span', { class: 'duration-label' }, d.label), ' ', el('strong', {}, d.text))));
+  return el(
+    'ul',
+    { id: 'durations', class: 'durations' },
+    ...view.durations.map((d) =>
+      el('li', { class: d.ms === null ? 'muted' : '' }, el('span', { class: 'duration-label' }, d.label), ' ', el('strong', {}, d.text)),
+    ),
+  );
 }

@@ -40,7 +40,11 @@ export function renderTimeline(view: TimelineView): SVGElement {
     for (const m of lane.markers) {
       const cx = x(m.atMs);
       group.append(
-        svg('path', { class: `marker tone-${m.tone}`, d: `M${cx} ${mid - 9} l6 9 l-6 9 l-6 -9 z` }, svg('title', {}, `${m.label} (${formatSeconds(m.atMs)})`)),
+        svg(
+          'path',
+          { class: `marker tone-${m.tone}`, d: `M${cx} ${mid - 9} l6 9 l-6 9 l-6 -9 z` },
+          svg('title', {}, `${m.label} (${formatSeconds(m.atMs)})`),
+        ),
       );
     }
     root.append(group);
@@ -53,7 +57,11 @@ export function renderTimeline(view: TimelineView): SVGElement {
     const x1 = x(a.fromMs);
     const w = Math.max(2, x(a.toMs) - x1);
     strip.append(
-      svg('rect', { class: `attempt tone-${a.tone}`, x: x1, y: y + LANE_H / 2 - 5, width: w, height: 10 }, svg('title', {}, `${a.label} (${formatSeconds(a.fromMs)}–${formatSeconds(a.toMs)})`)),
+      svg(
+        'rect',
+        { class: `attempt tone-${a.tone}`, x: x1, y: y + LANE_H / 2 - 5, width: w, height: 10 },
+        svg('title', {}, `${a.label} (${formatSeconds(a.fromMs)}–${formatSeconds(a.toMs)})`),
+      ),
     );
   }
   root.append(strip);
@@ -65,7 +73,11 @@ function barNode(bar: Bar, x: (ms: number) => number, mid: number): SVGElement {
   const w = Math.max(2, x(bar.toMs) - x1);
   const g = svg('g', { class: `bar tone-${bar.tone}${bar.open ? ' open' : ''}` });
   g.append(
-    svg('rect', { x: x1, y: mid - BAR_H / 2, width: w, height: BAR_H, rx: 3 }, svg('title', {}, `${bar.label}: ${formatSeconds(bar.fromMs)} → ${formatSeconds(bar.toMs)}`)),
+    svg(
+      'rect',
+      { x: x1, y: mid - BAR_H / 2, width: w, height: BAR_H, rx: 3 },
+      svg('title', {}, `${bar.label}: ${formatSeconds(bar.fromMs)} → ${formatSeconds(bar.toMs)}`),
+    ),
   );
   // Clear of the milestone marker drawn at the bar's start.
   if (bar.label.length * CHAR_W + 14 < w) g.append(svg('text', { class: 'bar-label', x: x1 + 10, y: mid + 4 }, bar.label));

@@ -125,7 +125,9 @@ function podNode(runId: string, pod: ReportPod): TreeNodeModel {
       `namespace ${pod.namespace}`,
       `${pod.phase}${pod.ready ? ', ready' : ''}${pod.reason ? `, ${pod.reason}` : ''}`,
       `first seen ${formatSeconds(pod.firstSeenMs)} after POST /configure`,
-    ].map((l) => oneLine(l)).join('\n'),
+    ]
+      .map((l) => oneLine(l))
+      .join('\n'),
     icon: { id: style.icon, color: style.color },
     contextValue: `pod.${pod.role}`,
     expanded: false,

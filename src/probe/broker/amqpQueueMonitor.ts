@@ -39,7 +39,13 @@ export const amqpQueueMonitor: Monitor = {
   start({ options, now, emit, signal, requestTimeoutMs, observations }) {
     const { amqpUrl } = options.broker;
     if (!amqpUrl) return null;
-    const monitor = startAmqpQueueMonitor({ broker: { ...options.broker, amqpUrl }, now, emit, signal, connectTimeoutMs: Math.min(requestTimeoutMs, 3_000) });
+    const monitor = startAmqpQueueMonitor({
+      broker: { ...options.broker, amqpUrl },
+      now,
+      emit,
+      signal,
+      connectTimeoutMs: Math.min(requestTimeoutMs, 3_000),
+    });
     const unsubscribe = observations.on('queue.changed', (o) => {
       if (o.queue.via !== 'amqp') monitor.addQueueName(o.queue.name);
     });
@@ -193,7 +199,8 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
       void ensureChannel().then(
         () => emitAccess({ state: 'watching' }),
         (e: unknown) => {
-          if (!signal.aborted) emitAccess({ state: 'unavailable', reason: `cannot connect to ${endpoint.label}: ${describeAmqpError(e, endpoint.vhost)}` });
+          if (!signal.aborted)
+            emitAccess({ state: 'unavailable', reason: `cannot connect to ${endpoint.label}: ${describeAmqpError(e, endpoint.vhost)}` });
         },
       );
     }
@@ -235,7 +242,13 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
 async function closeQuietly(m: ChannelModel): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 1_000)));
-  const outcome = await Promise.race([m.close().then(() => 'closed' as const, () => 'closed' as const), gaveUp]);
+  const outcome = await Promise.race([
+    m.close().then(
+      () => 'closed' as const,
+      () => 'closed' as const,
+    ),
+    gaveUp,
+  ]);
   clearTimeout(timer);
   if (outcome === 'timeout') (m.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy();
 }

@@ -126,7 +126,10 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): MonitorR
     if (status === 404) return null;
     if (status === 401) throw new ManagementApiError('401 Unauthorized: the management API refused the credentials', 401);
     if (status === 403) {
-      throw new ManagementApiError(`403 Forbidden: the user may not read ${what} (it needs the monitoring or management tag and access to vhost "${oneLine(broker.vhost)}")`, 403);
+      throw new ManagementApiError(
+        `403 Forbidden: the user may not read ${what} (it needs the monitoring or management tag and access to vhost "${oneLine(broker.vhost)}")`,
+        403,
+      );
     }
     if (status !== 200) {
       const reason = serverReason(text);
@@ -166,7 +169,10 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): MonitorR
     }
     if (!usePagination) rows = await getJson(`/api/queues/${vhostPath}?${columns}`, what);
     if (rows === null) {
-      throw new ManagementApiError(`404 Not Found for ${what}: the vhost does not exist, or ${base} is not the RabbitMQ management API`, 404);
+      throw new ManagementApiError(
+        `404 Not Found for ${what}: the vhost does not exist, or ${base} is not the RabbitMQ management API`,
+        404,
+      );
     }
     const items = Array.isArray(rows) ? rows : obj(rows).items;
     if (!Array.isArray(items)) throw new ManagementApiError(`the answer for ${what} is not a list of queues`, 200);
@@ -215,7 +221,8 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): MonitorR
   }
 
   function markWatching() {
-    if (access !== 'watching') opts.emit({ kind: 'broker.access', at: opts.now(), access: { state: 'watching', source, via: 'management' } });
+    if (access !== 'watching')
+      opts.emit({ kind: 'broker.access', at: opts.now(), access: { state: 'watching', source, via: 'management' } });
     access = 'watching';
   }
 

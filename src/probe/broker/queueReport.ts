@@ -51,7 +51,15 @@ export function analyseQueue(ordered: readonly Observation[]): QueueAnalysis {
     if (history.length < MAX_HISTORY) history.push({ atMs: o.atMs, source: via, messages: q.messages, consumers: q.consumers });
   }
   if (name === null || firstSeenMs === null) {
-    return { queue: null, queueLog: null, queueCreatedMs: null, consumerAttachedMs: null, createdVia: null, attachedVia: null, otherNames: [] };
+    return {
+      queue: null,
+      queueLog: null,
+      queueCreatedMs: null,
+      consumerAttachedMs: null,
+      createdVia: null,
+      attachedVia: null,
+      otherNames: [],
+    };
   }
   const amqp = latest.get('amqp');
   const management = latest.get('management');

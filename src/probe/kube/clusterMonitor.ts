@@ -35,7 +35,11 @@ export const clusterMonitor: Monitor = {
     const { kube } = deps;
     if (!kube?.found) {
       const reason = kube ? kube.reason : 'Kubernetes observation is turned off';
-      deps.emit({ kind: 'cluster.access', at: deps.now(), access: { state: 'unavailable', reason, code: kube ? 'NO_KUBECONFIG' : 'DISABLED' } });
+      deps.emit({
+        kind: 'cluster.access',
+        at: deps.now(),
+        access: { state: 'unavailable', reason, code: kube ? 'NO_KUBECONFIG' : 'DISABLED' },
+      });
       return null;
     }
     return startClusterMonitor({
@@ -169,12 +173,20 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): MonitorRun {
     ),
     runListWatch(
       opts.kc,
-      handlersFor('jobs', (items) => items.forEach(jobChanged), (_type, obj) => jobChanged(obj)),
+      handlersFor(
+        'jobs',
+        (items) => items.forEach(jobChanged),
+        (_type, obj) => jobChanged(obj),
+      ),
       { path: `/apis/batch/v1${base}/jobs`, signal: opts.signal },
     ),
     runListWatch(
       opts.kc,
-      handlersFor('events', (items) => items.forEach(eventChanged), (_type, obj) => eventChanged(obj)),
+      handlersFor(
+        'events',
+        (items) => items.forEach(eventChanged),
+        (_type, obj) => eventChanged(obj),
+      ),
       { path: `/api/v1${base}/events`, signal: opts.signal },
     ),
   ];

@@ -78,7 +78,9 @@ export async function kubeGet(kc: KubeConfig, pathAndQuery: string, opts: KubeRe
       headers: { ...(base.headers ?? {}), Accept: opts.accept ?? 'application/json' },
     });
     const timer =
-      opts.timeoutMs === null ? undefined : setTimeout(() => req.destroy(Object.assign(new Error('no response in time'), { code: 'ETIMEDOUT' })), opts.timeoutMs);
+      opts.timeoutMs === null
+        ? undefined
+        : setTimeout(() => req.destroy(Object.assign(new Error('no response in time'), { code: 'ETIMEDOUT' })), opts.timeoutMs);
     req.on('response', (res) => {
       clearTimeout(timer);
       if (res.statusCode === 200) return resolve(res);

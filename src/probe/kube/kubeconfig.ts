@@ -54,7 +54,11 @@ export function resolveKubeconfig(req: KubeconfigRequest): ResolvedKubeconfig {
 
   if (req.context) {
     if (!kc.getContexts().some((c) => c.name === req.context)) {
-      const known = kc.getContexts().map((c) => c.name).join(', ') || 'none';
+      const known =
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || 'none';
       throw new ProbeError('BAD_ARGUMENT', `context "${req.context}" is not in the kubeconfig (contexts: ${known})`);
     }
     kc.setCurrentContext(req.context);
@@ -64,7 +68,11 @@ export function resolveKubeconfig(req: KubeconfigRequest): ResolvedKubeconfig {
   const cluster = kc.getCurrentCluster();
   if (!context || !cluster) {
     if (explicit) throw new ProbeError('KUBECONFIG_UNREADABLE', `kubeconfig ${present[0]} has no usable current context`);
-    return { found: false, reason: `kubeconfig ${present[0]} has no usable current context`, namespace: req.namespace ?? DEFAULT_NAMESPACE };
+    return {
+      found: false,
+      reason: `kubeconfig ${present[0]} has no usable current context`,
+      namespace: req.namespace ?? DEFAULT_NAMESPACE,
+    };
   }
   return {
     found: true,

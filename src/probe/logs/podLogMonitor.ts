@@ -36,7 +36,17 @@ export const podLogMonitor: Monitor = {
   name: 'job pod logs',
   start({ kube, logs, options, clock, emit, signal, observations, requestTimeoutMs }) {
     if (!kube?.found || !logs.pod.enabled) return null;
-    return startPodLogMonitor({ kc: kube.kc, namespace: kube.namespace, logs, match: options.match, clock, emit, signal, observations, requestTimeoutMs });
+    return startPodLogMonitor({
+      kc: kube.kc,
+      namespace: kube.namespace,
+      logs,
+      match: options.match,
+      clock,
+      emit,
+      signal,
+      observations,
+      requestTimeoutMs,
+    });
   },
 };
 
@@ -92,7 +102,13 @@ export function startPodLogMonitor(opts: PodLogMonitorOptions): MonitorRun {
     opts.emit({ kind: 'log.access', at: now(), source: 'pod', access: { state: 'unavailable', target: target(), reason } });
   }
 
-  function lineOf(raw: RawLogLine, container: string, instance: number, shape: { level: LogLineData['level'] }, reason: LogLineData['reason']): TailLine {
+  function lineOf(
+    raw: RawLogLine,
+    container: string,
+    instance: number,
+    shape: { level: LogLineData['level'] },
+    reason: LogLineData['reason'],
+  ): TailLine {
     return {
       at: lineStamp(clock, raw.time),
       time: raw.time,
@@ -115,7 +131,13 @@ export function startPodLogMonitor(opts: PodLogMonitorOptions): MonitorRun {
       kind: 'log.tail',
       at,
       source: 'pod',
-      tail: { pod: primary!.name, container: t.container, instance, via, lines: lines.map(({ at: lineAt, ...l }) => ({ ...l, beforeMs: at - lineAt, reason: 'last-lines' })) },
+      tail: {
+        pod: primary!.name,
+        container: t.container,
+        instance,
+        via,
+        lines: lines.map(({ at: lineAt, ...l }) => ({ ...l, beforeMs: at - lineAt, reason: 'last-lines' })),
+      },
     });
   }
 
@@ -169,7 +191,12 @@ export function startPodLogMonitor(opts: PodLogMonitorOptions): MonitorRun {
                 onOpen: () => {
                   if (!announced) {
                     announced = true;
-                    opts.emit({ kind: 'log.access', at: now(), source: 'pod', access: { state: 'following', target: target(), pods: [primary!.name] } });
+                    opts.emit({
+                      kind: 'log.access',
+                      at: now(),
+                      source: 'pod',
+                      access: { state: 'following', target: target(), pods: [primary!.name] },
+                    });
                   }
                 },
                 onLine,
@@ -269,7 +296,8 @@ export function startPodLogMonitor(opts: PodLogMonitorOptions): MonitorRun {
       jobPattern = jobIdPattern(id);
       for (const pod of early.splice(0)) onPod(pod);
     },
-    async finalLook() {      if (signal.aborted || primary === null) return;
+    async finalLook() {
+      if (signal.aborted || primary === null) return;
       const reads: Promise<void>[] = [];
       for (const t of tracks.values()) {
         const stopped = t.latest.state !== 'running' && (t.latest.state === 'terminated' || t.latest.lastTerminated !== null);

@@ -3,7 +3,18 @@
 // assembled it in, and absent optional values come out as `null` rather than vanishing.
 
 import { TIMING_KEYS } from '../model';
-import type { BackendLogs, EndedContainerLog, LogLine, PodLogs, QueueLog, QueueState, Report, ReportLogs, ReportPod, Timings } from '../model';
+import type {
+  BackendLogs,
+  EndedContainerLog,
+  LogLine,
+  PodLogs,
+  QueueLog,
+  QueueState,
+  Report,
+  ReportLogs,
+  ReportPod,
+  Timings,
+} from '../model';
 
 export function renderJson(report: Report): string {
   return `${JSON.stringify(ordered(report), null, 2)}\n`;

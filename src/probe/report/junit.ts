@@ -17,8 +17,7 @@ export function renderJUnit(report: Report, opts: JUnitOptions = {}): string {
   const failed = s.id !== 'healthy';
   const seconds = (report.timings.consumerReadyMs ?? reportSpanMs(report)) / 1000;
   const suiteName = opts.suiteName ?? 'consumer-probe';
-  const testName =
-    opts.testName ?? (report.jobId === null ? 'consumer ready (no job id)' : `consumer ready for job ${report.jobId}`);
+  const testName = opts.testName ?? (report.jobId === null ? 'consumer ready (no job id)' : `consumer ready for job ${report.jobId}`);
 
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -27,9 +26,7 @@ export function renderJUnit(report: Report, opts: JUnitOptions = {}): string {
     `  <testcase classname="${attr(suiteName)}" name="${attr(testName)}" time="${seconds.toFixed(3)}">`,
   ];
   if (failed) {
-    lines.push(
-      `    <failure message="${attr(s.summary)}" type="${attr(s.id)}">${text(failureBody(report))}</failure>`,
-    );
+    lines.push(`    <failure message="${attr(s.summary)}" type="${attr(s.id)}">${text(failureBody(report))}</failure>`);
   }
   lines.push(`    <system-out>${text(renderTextReport(report))}</system-out>`, '  </testcase>', '</testsuite>');
   return `${lines.join('\n')}\n`;

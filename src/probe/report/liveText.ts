@@ -32,10 +32,7 @@ interface PodSeen {
 }
 
 /** Returns the sink for observations; `write` receives single lines without a trailing newline. */
-export function createLiveTextLog(
-  write: (line: string) => void,
-  opts: LiveTextOptions,
-): (obs: Observation) => void {
+export function createLiveTextLog(write: (line: string) => void, opts: LiveTextOptions): (obs: Observation) => void {
   let jobId: string | null = null;
   const match = opts.match;
   const roleOf = (pod: PodSnapshot): PodRole => (jobId ? (matchPod(pod, jobId, match)?.role ?? 'related') : 'primary');
@@ -136,7 +133,8 @@ export function createLiveTextLog(
       case 'broker.access': {
         const a = obs.access;
         const via = a.via ?? 'management';
-        const text = a.state === 'watching' ? `BROKER watching through ${oneLine(a.source)}` : `BROKER unavailable (${via}): ${oneLine(a.reason)}`;
+        const text =
+          a.state === 'watching' ? `BROKER watching through ${oneLine(a.source)}` : `BROKER unavailable (${via}): ${oneLine(a.reason)}`;
         if (brokerStates.get(via) !== text) emit(obs.atMs, text);
         brokerStates.set(via, text);
         return;

@@ -30,15 +30,20 @@ function streamLines(lines: readonly LogLine[], indent: string): string[] {
 }
 
 export function endedTitle(e: EndedContainerLog): string {
-  const how = { previous: 'read with previous=true after the restart', follow: 'the end of the live stream', log: 'read after it stopped' }[e.via];
+  const how = { previous: 'read with previous=true after the restart', follow: 'the end of the live stream', log: 'read after it stopped' }[
+    e.via
+  ];
   return oneLine(`${e.container} run ${e.instance + 1} (restart count ${e.instance}), ended by ${formatSeconds(e.endedMs)} — ${how}`);
 }
 
 export function queueLines(r: Report): string[] {
   const q = r.queue;
-  if (!q) return ['The job\'s queue was not observed (no broker given, or no queue appeared).'];
+  if (!q) return ["The job's queue was not observed (no broker given, or no queue appeared)."];
   const lines = [
-    ...wrap(`Queue ${q.name}: first seen ${formatSeconds(q.firstSeenMs)}, consumer attached ${formatSeconds(r.timings.consumerAttachedMs)}`, WIDTH),
+    ...wrap(
+      `Queue ${q.name}: first seen ${formatSeconds(q.firstSeenMs)}, consumer attached ${formatSeconds(r.timings.consumerAttachedMs)}`,
+      WIDTH,
+    ),
     `Last figures: ${count(q.consumers, 'consumer')}, ${count(q.messages, 'message')}`,
     ...wrap(`Source: ${q.source}`, WIDTH),
   ];
@@ -46,7 +51,12 @@ export function queueLines(r: Report): string[] {
   if (consumers.length) {
     lines.push('Consumers (management API):');
     for (const c of consumers) {
-      const extras = [c.peer ? `from ${c.peer}` : '', c.user ? `user ${c.user}` : '', c.prefetch !== null ? `prefetch ${c.prefetch}` : '', c.ackRequired ? 'manual ack' : '']
+      const extras = [
+        c.peer ? `from ${c.peer}` : '',
+        c.user ? `user ${c.user}` : '',
+        c.prefetch !== null ? `prefetch ${c.prefetch}` : '',
+        c.ackRequired ? 'manual ack' : '',
+      ]
         .filter(Boolean)
         .join(', ');
       lines.push(...wrap(`${c.tag}${extras ? ` (${extras})` : ''}`, WIDTH, '  '));
@@ -56,7 +66,9 @@ export function queueLines(r: Report): string[] {
   if (history.length) {
     lines.push('Changes seen:');
     for (const h of history) {
-      lines.push(`  ${formatSeconds(h.atMs).padStart(9)} ${h.source.padEnd(10)} consumers ${h.consumers ?? '?'}, messages ${h.messages ?? '?'}`);
+      lines.push(
+        `  ${formatSeconds(h.atMs).padStart(9)} ${h.source.padEnd(10)} consumers ${h.consumers ?? '?'}, messages ${h.messages ?? '?'}`,
+      );
     }
   }
   return lines;

@@ -4,17 +4,7 @@
 
 import type { LogLine, Report, ReportPod } from '../model';
 import { count } from '../phrasing';
-import {
-  NEVER,
-  TIMING_LABELS,
-  foldAttempts,
-  formatRun,
-  formatSeconds,
-  oneLine,
-  podState,
-  timingRows,
-  whereTimeWent,
-} from './format';
+import { NEVER, TIMING_LABELS, foldAttempts, formatRun, formatSeconds, oneLine, podState, timingRows, whereTimeWent } from './format';
 
 export function renderMarkdown(report: Report): string {
   const s = report.scenario;
@@ -74,12 +64,7 @@ function row(cells: readonly string[]): string {
 }
 
 function timings(r: Report): string[] {
-  const lines = [
-    '### Timings',
-    '',
-    row(['Milestone', 'Key', 'Since t0', 'Δ from previous']),
-    row(['---', '---', '---:', '---:']),
-  ];
+  const lines = ['### Timings', '', row(['Milestone', 'Key', 'Since t0', 'Δ from previous']), row(['---', '---', '---:', '---:'])];
   for (const t of timingRows(r.timings)) {
     lines.push(row([TIMING_LABELS[t.key], `\`${t.key}\``, formatSeconds(t.ms), formatSeconds(t.deltaMs)]));
   }
@@ -125,7 +110,7 @@ function events(r: Report): string[] {
 function queue(r: Report): string[] {
   const lines = ['### Queue', ''];
   const q = r.queue;
-  if (!q) return [...lines, 'The job\'s queue was not observed.'];
+  if (!q) return [...lines, "The job's queue was not observed."];
   lines.push(
     `${md(q.name)}: first seen ${formatSeconds(q.firstSeenMs)}, consumer attached ${formatSeconds(r.timings.consumerAttachedMs)}; ` +
       `${count(q.consumers, 'consumer')}, ${count(q.messages, 'message')} (source: ${md(q.source)})`,
@@ -134,14 +119,25 @@ function queue(r: Report): string[] {
   if (consumers.length) {
     lines.push('', row(['Consumer', 'Peer', 'User', 'Prefetch', 'Ack']), row(['---', '---', '---', '---:', '---']));
     for (const c of consumers) {
-      lines.push(row([md(c.tag), c.peer ? md(c.peer) : NEVER, c.user ? md(c.user) : NEVER, c.prefetch === null ? NEVER : String(c.prefetch), c.ackRequired ? 'manual' : 'auto']));
+      lines.push(
+        row([
+          md(c.tag),
+          c.peer ? md(c.peer) : NEVER,
+          c.user ? md(c.user) : NEVER,
+          c.prefetch === null ? NEVER : String(c.prefetch),
+          c.ackRequired ? 'manual' : 'auto',
+        ]),
+      );
     }
   }
   return lines;
 }
 
 function logRows(lines: readonly LogLine[], showPod: boolean): string[] {
-  const out = [row(['Time', ...(showPod ? ['Pod'] : []), 'Container', 'Level', 'Line']), row(['---:', ...(showPod ? ['---'] : []), '---', '---', '---'])];
+  const out = [
+    row(['Time', ...(showPod ? ['Pod'] : []), 'Container', 'Level', 'Line']),
+    row(['---:', ...(showPod ? ['---'] : []), '---', '---', '---']),
+  ];
   for (const l of lines) {
     const repeats = l.repeats > 0 ? ` (+${l.repeats} more like it)` : '';
     out.push(row([formatSeconds(l.atMs), ...(showPod ? [md(l.pod)] : []), md(l.container), l.level ?? '', `${md(l.text)}${repeats}`]));
@@ -165,7 +161,11 @@ function logs(r: Report): string[] {
     if (pod.error) lines.push(`Could not read all of it: ${md(pod.error)}`, '');
     lines.push(...(pod.lines.length ? logRows(pod.lines, false) : ['No startup lines or errors were read.']));
     for (const e of pod.previous) {
-      lines.push('', `Last lines of ${md(e.container)} run ${e.instance + 1} (${e.via === 'previous' ? 'read with previous=true' : e.via === 'follow' ? 'end of the live stream' : 'read after it stopped'}):`, '');
+      lines.push(
+        '',
+        `Last lines of ${md(e.container)} run ${e.instance + 1} (${e.via === 'previous' ? 'read with previous=true' : e.via === 'follow' ? 'end of the live stream' : 'read after it stopped'}):`,
+        '',
+      );
       lines.push(...logRows(e.lines, false));
     }
   }

@@ -17,7 +17,10 @@ export interface ResourcePath {
 export function parseResourcePath(pathname: string): ResourcePath | undefined {
   let segments: string[];
   try {
-    segments = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    segments = pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
   } catch {
     return undefined;
   }

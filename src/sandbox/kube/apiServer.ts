@@ -128,10 +128,7 @@ export class KubeApiServer {
   }
 
   /** Writes a kubeconfig with the CA inline, the token, a context and its namespace. Returns the path. */
-  writeKubeconfig(
-    path: string,
-    opts: { token: string; namespace: string; contextName?: string; userName?: string },
-  ): string {
+  writeKubeconfig(path: string, opts: { token: string; namespace: string; contextName?: string; userName?: string }): string {
     return writeKubeconfigFile(path, { server: this.url, caPem: this.caPem, ...opts });
   }
 

@@ -48,8 +48,7 @@ export const badRequest = (message: string) => new ApiError(failureStatus(400, '
 
 export const unauthorized = () => new ApiError(failureStatus(401, 'Unauthorized', 'Unauthorized'));
 
-export const pathNotFound = () =>
-  new ApiError(failureStatus(404, 'NotFound', 'the server could not find the requested resource', {}));
+export const pathNotFound = () => new ApiError(failureStatus(404, 'NotFound', 'the server could not find the requested resource', {}));
 
 export const methodNotAllowed = () =>
   new ApiError(failureStatus(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {}));
@@ -64,9 +63,7 @@ export const notAcceptable = () =>
   );
 
 export const internalError = (cause: unknown) =>
-  new ApiError(
-    failureStatus(500, 'InternalError', `Internal error occurred: ${cause instanceof Error ? cause.message : String(cause)}`),
-  );
+  new ApiError(failureStatus(500, 'InternalError', `Internal error occurred: ${cause instanceof Error ? cause.message : String(cause)}`));
 
 /** `pods "x" not found`, `jobs.batch "x" not found`. */
 export function objectNotFound(plural: string, group: string, name: string): ApiError {
@@ -93,8 +90,7 @@ export function forbidden(r: ForbiddenRequest): ApiError {
   const resource = r.subresource ? `${r.plural}/${r.subresource}` : r.plural;
   const scope = r.namespace ? `in the namespace "${r.namespace}"` : 'at the cluster scope';
   const message =
-    `${subject} is forbidden: User "${r.user}" cannot ${r.verb} resource "${resource}" ` +
-    `in API group "${r.group}" ${scope}`;
+    `${subject} is forbidden: User "${r.user}" cannot ${r.verb} resource "${resource}" ` + `in API group "${r.group}" ${scope}`;
   const details: StatusDetails = {};
   if (r.name) details.name = r.name;
   if (r.group) details.group = r.group;

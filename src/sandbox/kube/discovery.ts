@@ -47,9 +47,10 @@ function namedGroups(): string[] {
 }
 
 function apiGroup(name: string) {
-  const versions = [...new Set(SERVED_RESOURCES.filter((r) => r.group === name).map((r) => r.version))].map(
-    (version) => ({ groupVersion: `${name}/${version}`, version }),
-  );
+  const versions = [...new Set(SERVED_RESOURCES.filter((r) => r.group === name).map((r) => r.version))].map((version) => ({
+    groupVersion: `${name}/${version}`,
+    version,
+  }));
   return { name, versions, preferredVersion: versions[0] };
 }
 

@@ -65,8 +65,7 @@ export function parseFieldSelector(text: string | undefined | null, plural: stri
     if (!readers[term.field]) throw badRequest(`field label not supported: ${term.field}`);
   }
   return {
-    matches: (object) =>
-      terms.every((t) => (String(readers[t.field]!(object) ?? '') === t.value) !== t.negate),
+    matches: (object) => terms.every((t) => (String(readers[t.field]!(object) ?? '') === t.value) !== t.negate),
   };
 }
 

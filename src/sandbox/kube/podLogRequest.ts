@@ -28,7 +28,6 @@ export interface PodLogDeps {
   served?: { read: number; follow: number; previous: number };
 }
 
-
 export function servePodLog(res: ServerResponse, request: PodLogRequest, deps: PodLogDeps): void {
   const { namespace, pod: podName, query } = request;
   const pod: UntypedJson = deps.store.get('pods', namespace, podName);
@@ -80,7 +79,13 @@ function sinceParam(query: URLSearchParams): number | undefined {
   return Math.floor(ms / 1000) * 1000;
 }
 
-function followLog(res: ServerResponse, request: PodLogRequest, container: string, deps: PodLogDeps, format: (e: LogEntry) => string): void {
+function followLog(
+  res: ServerResponse,
+  request: PodLogRequest,
+  container: string,
+  deps: PodLogDeps,
+  format: (e: LogEntry) => string,
+): void {
   const { namespace, pod } = request;
   const cleanups: (() => void)[] = [];
   let ended = false;
@@ -137,10 +142,7 @@ function chooseContainer(pod: UntypedJson, requested: string): string {
 
 /** The kubelet has no log for a container that never started; it says why instead. */
 function refuseIfWaitingToStart(pod: UntypedJson, container: string): void {
-  const statuses: UntypedJson[] = [
-    ...(pod.status?.initContainerStatuses ?? []),
-    ...(pod.status?.containerStatuses ?? []),
-  ];
+  const statuses: UntypedJson[] = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const status = statuses.find((s) => s.name === container);
   const waiting = status?.state?.waiting;
   if (!waiting || status.state.running || status.state.terminated || status.lastState?.terminated) return;

@@ -6,7 +6,6 @@ import type { KubeObject } from './store';
 import type { TableColumnDefinition } from './table';
 import type { UntypedJson } from './untypedJson';
 
-
 function column(name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition {
   return { name, type, format, description, priority };
 }
@@ -19,7 +18,11 @@ const COLUMNS: Record<string, TableColumnDefinition[]> = {
     NAME,
     column('Ready', 'string', 'The aggregate readiness state of this pod for accepting traffic.'),
     column('Status', 'string', 'The aggregate status of the containers in this pod.'),
-    column('Restarts', 'string', 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.'),
+    column(
+      'Restarts',
+      'string',
+      'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+    ),
     AGE,
     column('IP', 'string', 'IP address allocated to the pod.', 1),
     column('Node', 'string', 'NodeName is the node the pod is scheduled onto.', 1),

@@ -6,9 +6,7 @@ import type { KubeObject } from './store';
 import { toTable, type IncludeObject } from './table';
 
 export type ResponseFormat =
-  | { kind: 'json' }
-  | { kind: 'table'; version: 'v1' | 'v1beta1'; includeObject: IncludeObject }
-  | { kind: 'metadata' };
+  { kind: 'json' } | { kind: 'table'; version: 'v1' | 'v1beta1'; includeObject: IncludeObject } | { kind: 'metadata' };
 
 export const PLAIN_JSON: ResponseFormat = { kind: 'json' };
 

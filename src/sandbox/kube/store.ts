@@ -35,7 +35,10 @@ export interface StoredChange {
 }
 
 export class ResourceVersionGone extends Error {
-  constructor(readonly requested: number, readonly oldest: number) {
+  constructor(
+    readonly requested: number,
+    readonly oldest: number,
+  ) {
     super(`too old resource version: ${requested} (${oldest})`);
     this.name = 'ResourceVersionGone';
   }

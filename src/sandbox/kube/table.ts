@@ -38,12 +38,7 @@ export interface TableOptions {
 }
 
 /** A Table of `objects` of the resource `plural` (`pods`, `jobs`, `events`, `namespaces`, …). */
-export function toTable(
-  plural: string,
-  objects: readonly KubeObject[],
-  metadata: Table['metadata'],
-  options: TableOptions = {},
-): Table {
+export function toTable(plural: string, objects: readonly KubeObject[], metadata: Table['metadata'], options: TableOptions = {}): Table {
   const now = options.now ?? Date.now();
   const includeObject = options.includeObject ?? 'Metadata';
   return {

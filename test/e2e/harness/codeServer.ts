@@ -69,14 +69,18 @@ export class CodeServer {
     mkdirSync(extensionsDir, { recursive: true });
     const args = [
       tools.codeServerEntry,
-      '--bind-addr', '127.0.0.1:0',
-      '--auth', 'none',
+      '--bind-addr',
+      '127.0.0.1:0',
+      '--auth',
+      'none',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--ignore-last-opened',
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
       ...(opts.vscodeOptions ?? []).flatMap((option) => ['--vscode-option', option]),
       opts.workspace,
     ];
@@ -139,11 +143,9 @@ export async function installExtension(
     { cwd: home, env: isolatedEnv(tools, home) },
   );
   teardown.add('stop code-server --install-extension', () => proc.stop());
-  const { code, signal } = await withDeadline(proc.exited, { what: `code-server to install ${vsix}`, timeoutMs }).catch(
-    (error: Error) => {
-      throw new Error(`${error.message}\n${proc.tail()}`);
-    },
-  );
+  const { code, signal } = await withDeadline(proc.exited, { what: `code-server to install ${vsix}`, timeoutMs }).catch((error: Error) => {
+    throw new Error(`${error.message}\n${proc.tail()}`);
+  });
   const output = proc.tail();
   if (code !== 0 || !/was successfully installed/.test(output)) {
     throw new Error(`installing ${vsix} failed (exit ${code ?? signal}):\n${output}`);

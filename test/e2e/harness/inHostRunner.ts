@@ -74,10 +74,15 @@ export async function runInHostSuite(opts: InHostRunOptions): Promise<InHostRun>
   await page.goto(server.workbenchUrl(`payload=${encodeURIComponent(JSON.stringify(payload))}`), { timeout: left() });
   let exitCode: number;
   try {
-    exitCode = await withDeadline(exited, { what: `the in-host suite to finish (codeAutomationExit) within ${timeoutMs} ms`, timeoutMs: left() });
+    exitCode = await withDeadline(exited, {
+      what: `the in-host suite to finish (codeAutomationExit) within ${timeoutMs} ms`,
+      timeoutMs: left(),
+    });
   } catch (error) {
     const tail = consoleLines.slice(-40).join('\n');
-    throw new Error(`${(error as Error).message}\n--- page console ---\n${tail}\n--- code-server ---\n${server.logTail(3000)}`, { cause: error });
+    throw new Error(`${(error as Error).message}\n--- page console ---\n${tail}\n--- code-server ---\n${server.logTail(3000)}`, {
+      cause: error,
+    });
   }
   const results = existsSync(resultsPath) ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as SuiteResults) : null;
   return { exitCode, results, console: consoleLines };

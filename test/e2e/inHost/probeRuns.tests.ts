@@ -64,7 +64,10 @@ test('Run Probe in Sandbox fills the tree live and ends with the primary pod Run
   assert.ok(healthy, 'the command resolves with the finished run');
   assert.equal(healthy.status, 'done');
   assert.equal(healthy.report?.scenario.id, 'healthy', healthy.report?.scenario.summary);
-  assert.ok(seen.some((d) => d.startsWith('running ·')), `the tree showed the run while it ran (saw: ${seen.join(' | ')})`);
+  assert.ok(
+    seen.some((d) => d.startsWith('running ·')),
+    `the tree showed the run while it ran (saw: ${seen.join(' | ')})`,
+  );
   assert.ok(podRowWhileRunning, 'the pod appeared in the tree before the run ended');
 
   const root = runNode(probe, healthy.id);
@@ -108,7 +111,10 @@ test('Open Report, Export as Markdown and as JSON work on the finished run', asy
   assert.ok(healthy?.report, 'needs the healthy run');
   await vscode.commands.executeCommand('consumerProbe.openReport', healthy.id);
   const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-  assert.ok(tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Consumer Probe Report'), 'the report tab is open');
+  assert.ok(
+    tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Consumer Probe Report'),
+    'the report tab is open',
+  );
 
   await vscode.commands.executeCommand('consumerProbe.exportMarkdown', healthy.id);
   const md = vscode.window.activeTextEditor?.document;
@@ -159,7 +165,10 @@ test('Run Probe probes the backend, cluster and broker named in the settings', a
     assert.equal(run.target.backendUrl, values.backendUrl);
     assert.equal(run.report?.scenario.id, 'healthy', run.report?.scenario.summary);
     assert.notEqual(run.report?.timings.consumerAttachedMs, null, 'the queue was watched through the broker setting');
-    assert.ok(run.report?.pods.some((p) => p.role === 'primary' && p.ready), 'the pod was watched through the kubeconfig setting');
+    assert.ok(
+      run.report?.pods.some((p) => p.role === 'primary' && p.ready),
+      'the pod was watched through the kubeconfig setting',
+    );
   } finally {
     for (const key of Object.keys(values)) await settings.update(key, undefined, vscode.ConfigurationTarget.Global);
   }

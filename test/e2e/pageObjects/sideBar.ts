@@ -12,7 +12,11 @@ export class SideBar {
   /** The side bar's title ("Consumer Probe: Probe Runs"), or null while the side bar is hidden. */
   async title(): Promise<string | null> {
     if (!(await this.part.isVisible())) return null;
-    return this.part.locator('.composite.title .title-label').first().innerText().catch(() => null);
+    return this.part
+      .locator('.composite.title .title-label')
+      .first()
+      .innerText()
+      .catch(() => null);
   }
 
   /**
@@ -29,7 +33,13 @@ export class SideBar {
 
   /** The tree view named `name` ("Probe Runs") in the side bar. */
   tree(name: string): TreeView {
-    return new TreeView(this.page, this.part.locator('.pane').filter({ has: this.page.locator('.pane-header', { hasText: name }) }).first());
+    return new TreeView(
+      this.page,
+      this.part
+        .locator('.pane')
+        .filter({ has: this.page.locator('.pane-header', { hasText: name }) })
+        .first(),
+    );
   }
 }
 

@@ -57,7 +57,10 @@ export class Workbench {
       },
       { what: `the palette to offer "${title}"`, timeoutMs, intervalMs: 250 },
     ).catch(async (error: Error) => {
-      const rows = await this.quickInput.locator('.monaco-list-row').allInnerTexts().catch(() => []);
+      const rows = await this.quickInput
+        .locator('.monaco-list-row')
+        .allInnerTexts()
+        .catch(() => []);
       throw new Error(`${error.message} (palette shows: ${JSON.stringify(rows.slice(0, 8))})`);
     });
     if (((await entry.getAttribute('class')) ?? '').split(/\s+/).includes('focused')) await this.page.keyboard.press('Enter');
