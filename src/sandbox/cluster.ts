@@ -50,8 +50,8 @@ export class SimulatedCluster {
     this.extraPodLabels = { ...opts.extraPodLabels };
     this.logs = opts.logs;
     this.namespace = opts.namespace ?? 'panda';
-    for (const pod of k8s.backgroundPods(this.namespace, this.backendPod, () => this.nextPodIp())) {
-      this.store.create('pods', pod);
+    for (const { resource, object } of k8s.backgroundWorkloads(this.namespace, this.backendPod, () => this.nextPodIp())) {
+      this.store.create(resource, object);
     }
   }
 

@@ -193,25 +193,59 @@ export function runningAnalyzerJob(namespace: string, jobId: string, since: numb
   return [job, startedLongAgo(pod, since, podIP)];
 }
 
-/** The backend's and the broker's pods, running for an hour: the namespace is never empty in production. */
-export function backgroundPods(namespace: string, backendPod: string, podIPs: () => string): KubeObject[] {
+const BACKEND_LABELS = { 'app.kubernetes.io/name': 'focus-server', 'app.kubernetes.io/instance': 'panda' };
+const BROKER_LABELS = { 'app.kubernetes.io/name': 'rabbitmq' };
+
+/**
+ * The backend's Deployment and the broker's StatefulSet with their pods, running for an hour: the
+ * namespace is never empty in production, and a probe finds the backend's pods through its workload.
+ */
+export function backgroundWorkloads(
+  namespace: string,
+  backendPod: string,
+  podIPs: () => string,
+): { resource: 'pods' | 'deployments' | 'statefulsets'; object: KubeObject }[] {
   const hourAgo = Date.now() - 3_600_000;
   const hash = /^panda-panda-focus-server-(\w+)-/.exec(backendPod)?.[1] ?? '';
+  const deployment = workloadObject('Deployment', namespace, 'panda-panda-focus-server', BACKEND_LABELS, hourAgo);
+  const statefulSet = workloadObject('StatefulSet', namespace, 'rabbitmq-panda', BROKER_LABELS, hourAgo);
   const focus = podObject(
     namespace,
     backendPod,
-    { 'app.kubernetes.io/name': 'focus-server', 'app.kubernetes.io/instance': 'panda', 'pod-template-hash': hash },
+    { ...BACKEND_LABELS, 'pod-template-hash': hash },
     { kind: 'ReplicaSet', apiVersion: 'apps/v1', name: `panda-panda-focus-server-${hash}`, uid: randomUUID() },
     simplePodSpec(BACKEND_CONTAINER, 'registry.local/focus-server:5.8.0', 'Always'),
   );
   const broker = podObject(
     namespace,
     'rabbitmq-panda-0',
-    { 'app.kubernetes.io/name': 'rabbitmq', 'statefulset.kubernetes.io/pod-name': 'rabbitmq-panda-0' },
-    { kind: 'StatefulSet', apiVersion: 'apps/v1', name: 'rabbitmq-panda', uid: randomUUID() },
+    { ...BROKER_LABELS, 'statefulset.kubernetes.io/pod-name': 'rabbitmq-panda-0' },
+    { kind: 'StatefulSet', apiVersion: 'apps/v1', name: 'rabbitmq-panda', uid: statefulSet.metadata.uid! },
     simplePodSpec('rabbitmq', 'registry.local/rabbitmq:3.10.8-management', 'Always'),
   );
-  return [startedLongAgo(focus, hourAgo, podIPs()), startedLongAgo(broker, hourAgo, podIPs())];
+  return [
+    { resource: 'deployments', object: deployment },
+    { resource: 'statefulsets', object: statefulSet },
+    { resource: 'pods', object: startedLongAgo(focus, hourAgo, podIPs()) },
+    { resource: 'pods', object: startedLongAgo(broker, hourAgo, podIPs()) },
+  ];
+}
+
+/** A workload with one ready replica whose selector is its pods' labels (the fields a client reads). */
+function workloadObject(
+  kind: 'Deployment' | 'StatefulSet',
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  since: number,
+): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind,
+    metadata: { name, namespace, uid: randomUUID(), labels, creationTimestamp: kubeTime(since) },
+    spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels } } },
+    status: { observedGeneration: 1, replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 },
+  };
 }
 
 function startedLongAgo(pod: KubeObject, since: number, podIP: string): KubeObject {

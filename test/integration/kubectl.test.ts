@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import { backgroundWorkloads } from '../../src/sandbox/clusterObjects';
 import { KubeApiServer } from '../../src/sandbox/kube/apiServer';
 import { PodLogStore } from '../../src/sandbox/kube/podLogs';
 import { ObjectStore } from '../../src/sandbox/kube/store';
@@ -44,6 +45,33 @@ test('kubectl get pods prints READY and STATUS columns from the server-side tabl
   assert.match(result.stdout, /^web-1\s+1\/1\s+Running\s+0\s+\S+$/m);
   assert.match(result.stdout, /^grpc-job-1-3-abcde\s+0\/1\s+CrashLoopBackOff\s+3 \(\S+ ago\)\s+\S+$/m);
   assert.match(result.stdout, /^grpc-job-1-4-fghij\s+0\/1\s+Pending\s+0\s+\S+$/m);
+});
+
+test("kubectl get deploy,sts prints the sandbox's workloads, and -o jsonpath reads the selector a probe finds the backend's pods with", async (t) => {
+  const { store, kubectl } = await cluster(t);
+  for (const { resource, object } of backgroundWorkloads('panda', 'panda-panda-focus-server-7d4b9c8f6d-x2k9p', () => '10.0.0.9')) {
+    store.create(resource, object);
+  }
+
+  const listed = await kubectl('get', 'deploy,sts');
+  assertSucceeded(listed);
+  assert.match(listed.stdout, /^deployment\.apps\/panda-panda-focus-server\s+1\/1\s+1\s+1\s+\S+$/m);
+  assert.match(listed.stdout, /^statefulset\.apps\/rabbitmq-panda\s+1\/1\s+\S+$/m);
+  const selector = await kubectl('get', 'deployment', 'panda-panda-focus-server', '-o', 'jsonpath={.spec.selector.matchLabels}');
+  assertSucceeded(selector);
+  const labels = JSON.parse(selector.stdout) as Record<string, string>;
+  const pods = await kubectl(
+    'get',
+    'pods',
+    '-l',
+    Object.entries(labels)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
+    '-o',
+    'name',
+  );
+  assertSucceeded(pods);
+  assert.equal(pods.stdout.trim(), 'pod/panda-panda-focus-server-7d4b9c8f6d-x2k9p');
 });
 
 test('kubectl get po -l filters by label on the server', async (t) => {

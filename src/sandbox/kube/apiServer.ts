@@ -242,5 +242,5 @@ export class KubeApiServer {
 }
 
 function zeroPerKind(): Record<ResourceKind, number> {
-  return { pods: 0, jobs: 0, events: 0 };
+  return { pods: 0, jobs: 0, events: 0, deployments: 0, statefulsets: 0 };
 }

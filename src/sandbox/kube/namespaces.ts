@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject, ObjectStore, ResourceKind } from './store';
 
-const STORED_KINDS: ResourceKind[] = ['pods', 'jobs', 'events'];
+const STORED_KINDS: ResourceKind[] = ['pods', 'jobs', 'events', 'deployments', 'statefulsets'];
 
 export function namespaceObject(name: string, createdAt: string): KubeObject {
   const namespace = {

@@ -52,6 +52,14 @@ const COLUMNS: Record<string, TableColumnDefinition[]> = {
     column('Name', 'string', 'Name must be unique within a namespace.', 1, 'name'),
   ],
   namespaces: [NAME, column('Status', 'string', 'The status of the namespace.'), AGE],
+  deployments: [
+    NAME,
+    column('Ready', 'string', 'Number of the pod with ready state'),
+    column('Up-to-date', 'string', 'Total number of non-terminated pods targeted by this deployment that have the desired template spec.'),
+    column('Available', 'string', 'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.'),
+    AGE,
+  ],
+  statefulsets: [NAME, column('Ready', 'string', 'Number of the pod with ready state'), AGE],
 };
 
 export function columnsFor(plural: string): TableColumnDefinition[] {
@@ -69,6 +77,16 @@ export function rowCellsFor(plural: string, object: KubeObject, now: number): un
       return eventCells(o, now);
     case 'namespaces':
       return [o.metadata.name, o.status?.phase ?? '', ageSince(o.metadata.creationTimestamp, now)];
+    case 'deployments':
+      return [
+        o.metadata.name,
+        `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
+        o.status?.updatedReplicas ?? 0,
+        o.status?.availableReplicas ?? 0,
+        ageSince(o.metadata.creationTimestamp, now),
+      ];
+    case 'statefulsets':
+      return [o.metadata.name, `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`, ageSince(o.metadata.creationTimestamp, now)];
     default:
       return [o.metadata.name, ageSince(o.metadata.creationTimestamp, now)];
   }

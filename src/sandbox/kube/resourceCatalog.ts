@@ -80,6 +80,35 @@ export const SERVED_RESOURCES: readonly ServedResource[] = [
     subresources: [],
     verbs: READ_VERBS,
   },
+  // The backend's and the broker's workloads: a probe finds their pods through the workload's selector.
+  {
+    plural: 'deployments',
+    singular: 'deployment',
+    kind: 'Deployment',
+    listKind: 'DeploymentList',
+    group: 'apps',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['deploy'],
+    categories: ['all'],
+    storeKind: 'deployments',
+    subresources: [],
+    verbs: READ_VERBS,
+  },
+  {
+    plural: 'statefulsets',
+    singular: 'statefulset',
+    kind: 'StatefulSet',
+    listKind: 'StatefulSetList',
+    group: 'apps',
+    version: 'v1',
+    namespaced: true,
+    shortNames: ['sts'],
+    categories: ['all'],
+    storeKind: 'statefulsets',
+    subresources: [],
+    verbs: READ_VERBS,
+  },
 ];
 
 export function findResource(group: string, version: string, plural: string): ServedResource | undefined {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 
-export type ResourceKind = 'pods' | 'jobs' | 'events';
+export type ResourceKind = 'pods' | 'jobs' | 'events' | 'deployments' | 'statefulsets';
 
 export interface ObjectMeta {
   name: string;
