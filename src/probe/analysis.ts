@@ -7,6 +7,7 @@ import type {
   MetadataAttempt,
   Observation,
   PodSnapshot,
+  ProbeCost,
   ProbeEndReason,
   QueueSourceKind,
   ReportEvent,
@@ -69,6 +70,8 @@ export interface Analysis {
   brokerSources: Partial<Record<QueueSourceKind, BrokerAccess>>;
   logs: ReportLogs;
   end: { reason: ProbeEndReason | null; atMs: number | null };
+  /** What the probe itself cost, as last told (zeros before the first word). */
+  probe: ProbeCost;
 }
 
 export interface AnalyseOptions {
@@ -250,5 +253,14 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
     brokerSources,
     logs: { ...analyseLogs(ordered, limits.logLines), queue: q.queueLog },
     end,
+    probe: lastProbeCost(observations),
   };
+}
+
+function lastProbeCost(observations: readonly Observation[]): ProbeCost {
+  for (let i = observations.length - 1; i >= 0; i--) {
+    const o = observations[i]!;
+    if (o.kind === 'probe.cost') return { ...o.cost };
+  }
+  return { apiRequests: 0, apiBytes: 0, backendRequests: 0, startDelayMs: 0 };
 }

@@ -29,6 +29,7 @@ export function reportFromAnalysis(a: Analysis, ctx: DiagnoseContext): Report {
     queue: a.queue,
     events: a.events,
     logs: a.logs,
+    probe: a.probe,
   };
 }
 

@@ -49,6 +49,25 @@ function matchReasons(pod: PodIdentity, jobId: string, labelRules: string[], nam
   return reasons;
 }
 
+/**
+ * Label selectors that together select every pod the label rules tie to any of these jobs: one
+ * set-based selector per label key (`job-name in (grpc-job-1-3,cleanup-job-1-3)`), since a selector
+ * ANDs its terms and the rules are alternatives. Pods the rules match only by name are not selected.
+ */
+export function jobPodLabelSelectors(jobs: Iterable<{ id: string; rules: MatchRules }>): string[] {
+  const valuesByKey = new Map<string, Set<string>>();
+  for (const { id, rules } of jobs) {
+    for (const rule of [...rules.primaryLabels, ...rules.relatedLabels]) {
+      const parsed = parseLabelRule(rule, id);
+      if (!parsed) continue;
+      let values = valuesByKey.get(parsed.key);
+      if (!values) valuesByKey.set(parsed.key, (values = new Set()));
+      values.add(parsed.value);
+    }
+  }
+  return [...valuesByKey].map(([key, values]) => `${key} in (${[...values].sort().join(',')})`);
+}
+
 /** Returns how the pod relates to the job, or null when it does not. Primary wins over related. */
 export function matchPod(pod: PodIdentity, jobId: string, rules: MatchRules): PodMatch | null {
   const primary = matchReasons(pod, jobId, rules.primaryLabels, rules.primaryNames, rules.suffixPattern);

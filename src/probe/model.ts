@@ -254,6 +254,8 @@ export type Fact =
   | { kind: 'configure.answered'; status: number | null; jobId: string | null; error: string | null }
   | { kind: 'metadata.attempt'; status: number | null; error: string | null }
   | { kind: 'cluster.access'; access: ClusterAccess }
+  /** Something about how the cluster is watched that the user should know, said once (e.g. a fallback to full lists). */
+  | { kind: 'cluster.notice'; text: string }
   | { kind: 'pod.changed'; pod: PodSnapshot }
   | { kind: 'job.changed'; job: JobSnapshot }
   | { kind: 'event.seen'; event: KubeEvent }
@@ -262,27 +264,29 @@ export type Fact =
   | { kind: 'log.line'; source: LogSource; line: LogLineData }
   | { kind: 'log.tail'; source: LogSource; tail: LogTail }
   | { kind: 'log.access'; source: LogSource; access: LogAccess }
-  | { kind: 'probe.ended'; reason: ProbeEndReason };
-
-/**
- * Facts monitors tell each other that are not part of the run's record (the report never sees them):
- * `pod.seen` is every pod change in the namespace, the job's or not (the backend-log monitor picks
- * the backend's pods from it).
- */
-export type StreamFact = { kind: 'pod.seen'; pod: PodSnapshot };
+  | { kind: 'probe.ended'; reason: ProbeEndReason }
+  /** What the probe itself has cost so far (told when POST /configure leaves and when the run ends; the last one counts). */
+  | { kind: 'probe.cost'; cost: ProbeCost };
 
 /** One fact in the timeline, at ms since t0. */
 export type Observation = Fact & { atMs: number };
 
-/**
- * A fact as a monitor emits it, stamped with the probe's clock (`at`); the timeline turns `at` into
- * `atMs`. Stream facts travel only between monitors.
- */
-export type StampedObservation = (Fact | StreamFact) & { at: Stamp };
+/** A fact as a monitor emits it, stamped with the probe's clock (`at`); the timeline turns `at` into `atMs`. */
+export type StampedObservation = Fact & { at: Stamp };
 
 export type StampedKind = StampedObservation['kind'];
 
-export const STREAM_ONLY_KINDS: ReadonlySet<StampedKind> = new Set<StreamFact['kind']>(['pod.seen']);
+/** The report's `probe`: what the probe itself cost the cluster and the backend, and how long it took to start. */
+export interface ProbeCost {
+  /** Kubernetes API requests of the run (its share of shared watches counted in full). */
+  apiRequests: number;
+  /** Kubernetes API response body bytes received, streams included. */
+  apiBytes: number;
+  /** HTTP requests to the backend (configure and metadata). */
+  backendRequests: number;
+  /** From the run's first Kubernetes API request (its start when it makes none) to sending POST /configure. */
+  startDelayMs: number;
+}
 
 export type ProbeEndReason = 'consumer_ready' | 'timeout' | 'aborted' | 'configure_failed';
 
@@ -350,4 +354,6 @@ export interface Report {
   queue: QueueState | null;
   events: ReportEvent[];
   logs: ReportLogs;
+  /** What the probe itself cost (DESIGN.md, "Additive changes"). */
+  probe: ProbeCost;
 }

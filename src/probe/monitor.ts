@@ -8,6 +8,7 @@
 // when the configure answer carried one; `finalLook` only when the run ended by itself (not aborted).
 // Monitors see each other only through the observation stream.
 import type { ProbeClock, Stamp } from './clock';
+import type { ApiMeter } from './kube/kubeHttp';
 import type { ResolvedKubeconfig } from './kube/kubeconfig';
 import type { StampedKind, StampedObservation } from './model';
 import type { LogOptions, ProbeOptions } from './options';
@@ -36,6 +37,8 @@ export interface MonitorDeps {
   readonly logs: LogOptions;
   /** Upper bound for one request that should answer (not for streams that wait for data). */
   readonly requestTimeoutMs: number;
+  /** Where the run counts its Kubernetes API requests and response bytes: pass it to every request. */
+  readonly apiMeter: ApiMeter;
 }
 
 /** One started monitor. */
@@ -55,6 +58,8 @@ export interface MonitorRun {
    * happened by then (log lines trail what they describe); the run waits the longest of these.
    */
   readonly trailMs?: number;
+  /** What shared resources (watches other runs use too) have cost while this run used them; counted with the run's own requests. */
+  sharedApiCost?(): ApiMeter;
 }
 
 export interface Monitor {

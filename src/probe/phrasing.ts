@@ -32,6 +32,19 @@ export function count(n: number | null | undefined, noun: string, plural = `${no
   return `${n} ${n === 1 ? noun : plural}`;
 }
 
+/** `48213` → `47.1 KiB`: byte counts in binary units, one decimal from KiB on. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
 /** What a backend, a cluster or a container said, quoted on one line: `"KeyError: 'stream_port'"`. */
 export function quote(text: string, max = 240): string {
   return `"${oneLine(text, max).trim()}"`;

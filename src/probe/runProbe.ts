@@ -10,6 +10,7 @@ import { resolveKubeconfig, type ResolvedKubeconfig } from './kube/kubeconfig';
 import type { Observation, ProbeEndReason, Report, StampedObservation } from './model';
 import { ObservationBus, type Monitor, type MonitorDeps, type MonitorRun } from './monitor';
 import { DEFAULT_NAMESPACE, type ProbeOptions } from './options';
+import { RunCost } from './runCost';
 import { DEFAULT_MONITORS } from './sources';
 import { Timeline } from './timeline';
 
@@ -74,7 +75,10 @@ async function run(options: ProbeOptions, ctx: RunContext): Promise<void> {
   const signal = stop.signal;
 
   const bus = new ObservationBus();
+  const cost = new RunCost();
   const emit = (o: StampedObservation) => {
+    // Each configure answer and metadata attempt is one request to the backend.
+    if (o.kind === 'configure.answered' || o.kind === 'metadata.attempt') cost.backendRequests += 1;
     timeline.record(o);
     bus.publish(o);
   };
@@ -90,6 +94,7 @@ async function run(options: ProbeOptions, ctx: RunContext): Promise<void> {
     options,
     logs: options.logs,
     requestTimeoutMs: options.backend.requestTimeoutMs,
+    apiMeter: cost.api,
   };
 
   const backend = new BackendClient(options.backend);
@@ -106,8 +111,10 @@ async function run(options: ProbeOptions, ctx: RunContext): Promise<void> {
     await untilAborted(Promise.all(runs.map((r) => r.ready.catch(() => undefined))), signal);
 
     timeline.markT0();
+    cost.markT0();
     for (const r of runs) r.onT0();
     emit({ kind: 'configure.sent', at: clock.t0!, url: backend.configureUrl });
+    emit({ kind: 'probe.cost', at: clock.t0!, cost: cost.snapshot(runs) });
     const configured = await backend.configure(signal);
     emit({ kind: 'configure.answered', at: now(), ...configured });
     if (configured.jobId === null) {
@@ -129,6 +136,7 @@ async function run(options: ProbeOptions, ctx: RunContext): Promise<void> {
     if (trailMs > 0 && !signal.aborted) await abortableDelay(trailMs, signal).catch(() => undefined);
     stop.abort(new Error('probe finished'));
     await Promise.all([...runs.map((r) => r.done), backend.close()]);
+    emit({ kind: 'probe.cost', at: now(), cost: cost.snapshot(runs) });
   }
 }
 

@@ -2,7 +2,7 @@
 // emit stamped facts; this is the one place a stamp becomes ms since t0. Facts stamped before t0 wait
 // for it (they then get negative times), so the timeline never mixes two time bases.
 import type { ProbeClock } from './clock';
-import { STREAM_ONLY_KINDS, type Observation, type StampedObservation } from './model';
+import type { Observation, StampedObservation } from './model';
 
 export class Timeline {
   private readonly items: Observation[] = [];
@@ -11,9 +11,8 @@ export class Timeline {
 
   constructor(private readonly clock: ProbeClock) {}
 
-  /** Records what a monitor emitted (facts meant only for other monitors are not kept). */
+  /** Records what a monitor emitted. */
   record(stamped: StampedObservation): void {
-    if (STREAM_ONLY_KINDS.has(stamped.kind)) return;
     if (this.clock.t0 === null) this.beforeT0.push(stamped);
     else this.append(stamped);
   }

@@ -108,10 +108,13 @@ export class Sandbox {
   readonly kubeconfigPath: string;
   /** A token the API server answers 403. */
   readonly forbiddenKubeconfigPath: string;
+  /** A token that may read everything but pod logs (403 on `pods/log`). */
+  readonly noLogsKubeconfigPath: string;
   private readonly scripts = new Map<string, Script>();
   private readonly noise: NamespaceNoise;
   private readonly okToken = `sandbox-ok-${randomBytes(16).toString('hex')}`;
   private readonly forbiddenToken = `sandbox-forbidden-${randomBytes(16).toString('hex')}`;
+  private readonly noLogsToken = `sandbox-no-logs-${randomBytes(16).toString('hex')}`;
   private stopping?: Promise<void>;
 
   private constructor(
@@ -122,7 +125,7 @@ export class Sandbox {
     const host = opts.host ?? '127.0.0.1';
     this.namespace = opts.namespace ?? 'panda';
     this.timeScale = opts.timeScale ?? 1;
-    const tokens = { [this.okToken]: 'ok', [this.forbiddenToken]: 'forbidden' } as const;
+    const tokens = { [this.okToken]: 'ok', [this.forbiddenToken]: 'forbidden', [this.noLogsToken]: 'no-logs' } as const;
     this.api = new KubeApiServer({ store: this.store, logs: this.logs, tokens, host });
     this.cluster = new SimulatedCluster({ store: this.store, logs: this.logs, namespace: this.namespace, extraPodLabels: opts.podLabels });
     this.broker = new SimulatedBroker({ host, statsLagMs: SANDBOX_STATS_LAG_MS });
@@ -137,6 +140,7 @@ export class Sandbox {
     this.noise = new NamespaceNoise(this.store, this.namespace, opts.noise ?? {});
     this.kubeconfigPath = join(stateDir, 'kubeconfig');
     this.forbiddenKubeconfigPath = join(stateDir, 'kubeconfig-forbidden');
+    this.noLogsKubeconfigPath = join(stateDir, 'kubeconfig-no-logs');
   }
 
   static async start(opts: SandboxOptions = {}): Promise<Sandbox> {
@@ -150,6 +154,7 @@ export class Sandbox {
       const namespace = sandbox.namespace;
       sandbox.api.writeKubeconfig(sandbox.kubeconfigPath, { token: sandbox.okToken, namespace });
       sandbox.api.writeKubeconfig(sandbox.forbiddenKubeconfigPath, { token: sandbox.forbiddenToken, namespace });
+      sandbox.api.writeKubeconfig(sandbox.noLogsKubeconfigPath, { token: sandbox.noLogsToken, namespace });
       sandbox.noise.start();
     } catch (e) {
       await sandbox.stop();

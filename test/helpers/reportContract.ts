@@ -14,7 +14,7 @@ function exactKeys(value: unknown, keys: readonly string[], where: string) {
 export function assertReportContract(report: unknown): void {
   exactKeys(
     report,
-    ['schemaVersion', 'jobId', 'startedAt', 'scenario', 'timings', 'pods', 'metadataAttempts', 'queue', 'events', 'logs'],
+    ['schemaVersion', 'jobId', 'startedAt', 'scenario', 'timings', 'pods', 'metadataAttempts', 'queue', 'events', 'logs', 'probe'],
     'report',
   );
   const r = report as Record<string, any>;
@@ -60,6 +60,10 @@ export function assertReportContract(report: unknown): void {
   assert.ok(Array.isArray(r.events));
   for (const e of r.events) exactKeys(e, ['atMs', 'type', 'reason', 'object', 'message'], 'event');
   assertLogs(r.logs);
+
+  exactKeys(r.probe, ['apiRequests', 'apiBytes', 'backendRequests', 'startDelayMs'], 'probe');
+  for (const k of ['apiRequests', 'apiBytes', 'backendRequests']) assert.ok(Number.isInteger(r.probe[k]) && r.probe[k] >= 0, `probe.${k}`);
+  assert.ok(typeof r.probe.startDelayMs === 'number' && r.probe.startDelayMs >= 0, 'probe.startDelayMs');
 }
 
 /** The queue: exactly the contract's five keys (what the monitors saw beyond them is in `logs.queue`). */

@@ -5,9 +5,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveKubeconfig } from '../../src/probe/kube/kubeconfig';
 import { startBackendLogMonitor } from '../../src/probe/logs/backendLogMonitor';
-import { createProbeClock, type Stamp } from '../../src/probe/clock';
+import { createProbeClock } from '../../src/probe/clock';
 import type { LogLine, Report, StampedObservation } from '../../src/probe/model';
-import { ObservationBus } from '../../src/probe/monitor';
+import { newApiMeter } from '../../src/probe/kube/kubeHttp';
 import { defaultLogOptions } from '../../src/probe/options';
 import { renderJson } from '../../src/probe/report/json';
 import { startProbe } from '../../src/probe/runProbe';
@@ -209,11 +209,11 @@ test("a refused configure: the backend's error is evidence; a selector that pick
 test('logs the probe may not read: one clear line, no crash, nothing left open', async (t) => {
   const sandbox = await Sandbox.start();
   t.after(() => sandbox.stop());
-  const kube = resolveKubeconfig({ kubeconfig: sandbox.forbiddenKubeconfigPath });
+  // RBAC that lets the probe find the backend's pods but not read their logs.
+  const kube = resolveKubeconfig({ kubeconfig: sandbox.noLogsKubeconfigPath });
   assert.ok(kube.found);
   const controller = new AbortController();
   const seen: StampedObservation[] = [];
-  const bus = new ObservationBus();
   const monitor = startBackendLogMonitor({
     kc: kube.kc,
     namespace: sandbox.namespace,
@@ -221,36 +221,8 @@ test('logs the probe may not read: one clear line, no crash, nothing left open',
     clock: createProbeClock(),
     emit: (o) => seen.push(o),
     signal: controller.signal,
-    observations: bus,
     requestTimeoutMs: 2000,
-  });
-  bus.publish({
-    kind: 'pod.seen',
-    at: performance.now() as Stamp,
-    pod: {
-      uid: 'u1',
-      name: sandbox.cluster.backendPod,
-      namespace: sandbox.namespace,
-      phase: 'Running',
-      ready: true,
-      restartCount: 0,
-      node: 'n',
-      labels: {},
-      conditions: [],
-      deleted: false,
-      containers: [
-        {
-          name: BACKEND_CONTAINER,
-          ready: true,
-          restartCount: 0,
-          state: 'running',
-          reason: null,
-          message: null,
-          exitCode: null,
-          lastTerminated: null,
-        },
-      ],
-    },
+    apiMeter: newApiMeter(),
   });
   await waitFor(() => seen.some((o) => o.kind === 'log.access' && o.access.state === 'unavailable'), { what: 'the refusal' });
   const refusal = seen.find((o) => o.kind === 'log.access' && o.access.state === 'unavailable');
@@ -262,4 +234,83 @@ test('logs the probe may not read: one clear line, no crash, nothing left open',
   controller.abort();
   await monitor.done;
   assert.equal(sandbox.api.openFollows, 0);
+});
+
+test("the backend's pods are found through the Deployment the name prefix names, never by listing the namespace", async (t) => {
+  const sandbox = await Sandbox.start({ noise: { unrelatedPods: 300 } });
+  t.after(() => sandbox.stop());
+  const kube = resolveKubeconfig({ kubeconfig: sandbox.kubeconfigPath });
+  assert.ok(kube.found);
+  const controller = new AbortController();
+  const seen: StampedObservation[] = [];
+  sandbox.api.usage.reset();
+  const meter = newApiMeter();
+  const monitor = startBackendLogMonitor({
+    kc: kube.kc,
+    namespace: sandbox.namespace,
+    logs: defaultLogOptions(),
+    clock: createProbeClock(),
+    emit: (o) => seen.push(o),
+    signal: controller.signal,
+    requestTimeoutMs: 2000,
+    apiMeter: meter,
+  });
+  t.after(async () => {
+    controller.abort();
+    await monitor.done;
+  });
+  await monitor.ready;
+  const following = seen.find((o) => o.kind === 'log.access' && o.access.state === 'following');
+  assert.ok(following?.kind === 'log.access' && following.access.state === 'following');
+  assert.deepEqual(following.access.pods, [sandbox.cluster.backendPod]);
+
+  const asked = sandbox.api.usage.snapshot().log.map((r) => `${r.path}?${r.query}`);
+  assert.ok(
+    asked.some((r) => r.startsWith('/apis/apps/v1/namespaces/panda/deployments/panda-panda-focus-server?')),
+    asked.join('\n'),
+  );
+  const podLists = sandbox.api.usage.snapshot().log.filter((r) => r.path === '/api/v1/namespaces/panda/pods');
+  assert.ok(podLists.length > 0);
+  for (const r of podLists) assert.ok(new URLSearchParams(r.query).has('labelSelector'), `an unselected pod list: ${r.query}`);
+  assert.equal(meter.requests, sandbox.api.usage.snapshot().requests, 'the monitor counted every request it made');
+  assert.ok(!seen.some((o) => o.kind === 'cluster.notice'), 'no fallback was needed');
+});
+
+test('a name prefix no workload carries falls back to one list of the namespace, and says so once', async (t) => {
+  const sandbox = await Sandbox.start();
+  t.after(() => sandbox.stop());
+  const kube = resolveKubeconfig({ kubeconfig: sandbox.kubeconfigPath });
+  assert.ok(kube.found);
+  const controller = new AbortController();
+  const seen: StampedObservation[] = [];
+  const logs = defaultLogOptions();
+  // The backend pod's name starts with this, but no Deployment or StatefulSet has it as its name.
+  logs.backend = { enabled: true, podNamePrefix: 'panda-panda-focus' };
+  const monitor = startBackendLogMonitor({
+    kc: kube.kc,
+    namespace: sandbox.namespace,
+    logs,
+    clock: createProbeClock(),
+    emit: (o) => seen.push(o),
+    signal: controller.signal,
+    requestTimeoutMs: 2000,
+    apiMeter: newApiMeter(),
+  });
+  t.after(async () => {
+    controller.abort();
+    await monitor.done;
+  });
+  await monitor.ready;
+  const notices = seen.filter((o) => o.kind === 'cluster.notice');
+  assert.equal(notices.length, 1);
+  assert.match(
+    notices[0]!.kind === 'cluster.notice' ? notices[0]!.text : '',
+    /no Deployment or StatefulSet named panda-panda-focus .* listing every pod of namespace panda once/,
+  );
+  const following = seen.find((o) => o.kind === 'log.access' && o.access.state === 'following');
+  assert.ok(
+    following?.kind === 'log.access' &&
+      following.access.state === 'following' &&
+      following.access.pods.includes(sandbox.cluster.backendPod),
+  );
 });

@@ -108,8 +108,10 @@ describe('renderJson', () => {
       'queue',
       'events',
       'logs',
+      'probe',
     ]);
     assert.deepEqual(Object.keys(parsed.timings), [...TIMING_KEYS]);
+    assert.deepEqual(Object.keys(parsed.probe), ['apiRequests', 'apiBytes', 'backendRequests', 'startDelayMs']);
     assert.deepEqual(Object.keys(parsed.scenario), ['id', 'severity', 'title', 'summary', 'evidence', 'suggestions']);
     assert.deepEqual(Object.keys(parsed.pods[0]), [
       'name',
@@ -569,4 +571,10 @@ describe('createLiveTextLog', () => {
     assert.match(lineOf(lines.join('\n'), 'consumers 0 → 1'), /QUEUE grpc-job-19-5/);
     assert.match(lines[lines.length - 1]!, /timed out after 30\.000s, consumer never ready/);
   });
+});
+
+test("the text report's RESULTS say what the probe cost and how long it took to start", () => {
+  const text = renderTextReport(healthyReport());
+  assert.match(text, /^Probe cost: {9}14 API requests \(47\.1 KiB\), 24 backend requests$/m);
+  assert.match(text, /^Probe start: {8}configure sent 0\.038s after the first API request$/m);
 });

@@ -19,8 +19,23 @@ export class KubeAccessError extends Error {
   }
 }
 
+/** What requests to the API server cost: counted as they are sent and as response bodies arrive. */
+export interface ApiMeter {
+  requests: number;
+  /** Response body bytes received (after any content encoding; no HTTP framing), streams included. */
+  bytes: number;
+  /** performance.now() when the first request was sent; null before. */
+  firstAt: number | null;
+}
+
+export function newApiMeter(): ApiMeter {
+  return { requests: 0, bytes: 0, firstAt: null };
+}
+
 export interface KubeRequestOptions {
   signal: AbortSignal;
+  /** Counts this request and its response body. */
+  meter?: ApiMeter;
   /** Time allowed until the response headers arrive; null = no limit (a stream that answers with its first data). */
   timeoutMs: number | null;
   /** Default `application/json`; pod logs are text. */
@@ -81,8 +96,13 @@ export async function kubeGet(kc: KubeConfig, pathAndQuery: string, opts: KubeRe
       opts.timeoutMs === null
         ? undefined
         : setTimeout(() => req.destroy(Object.assign(new Error('no response in time'), { code: 'ETIMEDOUT' })), opts.timeoutMs);
+    if (opts.meter) {
+      opts.meter.requests += 1;
+      opts.meter.firstAt ??= performance.now();
+    }
     req.on('response', (res) => {
       clearTimeout(timer);
+      if (opts.meter) meterBody(res, opts.meter);
       if (res.statusCode === 200) return resolve(res);
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -95,6 +115,20 @@ export async function kubeGet(kc: KubeConfig, pathAndQuery: string, opts: KubeRe
     });
     req.end();
   });
+}
+
+/**
+ * Counts the body bytes of `res` as the HTTP parser hands them over (IncomingMessage.push), before any
+ * consumer reads them: consumers read by line, by chunk or not at all, and a 'data' listener here would
+ * switch the stream to flowing mode under them.
+ */
+function meterBody(res: http.IncomingMessage, meter: ApiMeter): void {
+  const push = res.push.bind(res);
+  res.push = (chunk: unknown, encoding?: BufferEncoding) => {
+    if (chunk !== null && chunk !== undefined)
+      meter.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : (chunk as Uint8Array).byteLength;
+    return push(chunk, encoding);
+  };
 }
 
 export async function kubeGetJson<T>(kc: KubeConfig, pathAndQuery: string, opts: KubeRequestOptions): Promise<T> {

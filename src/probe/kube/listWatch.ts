@@ -1,8 +1,13 @@
-// One list + one watch for a resource kind, kept alive for the whole run: the watch resumes from the
-// last resourceVersion when the server ends the stream, and re-lists after 410 Gone. Never polls.
+// One watch of a resource collection, kept alive for the whole run: it resumes from the last
+// resourceVersion when the server ends the stream, and re-reads after 410 Gone. Never polls.
+//
+// It starts either from a full list (`start: 'list'`) or from now (`start: 'now'`): a list with
+// `limit=1` names the current resourceVersion at the cost of one object, and the watch streams only
+// what changes afterwards, so what exists already costs nothing however large the namespace. After a
+// 410 a watch from now re-reads only what its owner needs (`resync`), not the collection.
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeAccessError, kubeGet, kubeGetJson } from './kubeHttp';
+import { KubeAccessError, kubeGet, kubeGetJson, type ApiMeter } from './kubeHttp';
 import { abortableDelay } from '../abortableDelay';
 
 export interface RawObject {
@@ -20,12 +25,27 @@ export interface ListWatchHandlers {
   onHealthy(): void;
   /** An attempt failed; the loop retries with backoff until aborted. */
   onError(error: KubeAccessError): void;
+  /**
+   * After a 410 Gone of a watch started from now: re-read what the owner needs (its objects, by
+   * selector or name) and hand them to `onResync`. Null means "I need the full list" (it goes to onList).
+   * Called after the new starting point is fixed, so nothing that changes meanwhile is lost.
+   */
+  resync?(signal: AbortSignal): Promise<RawObject[] | null>;
+  onResync?(items: RawObject[]): void;
+  /** Something the user should know once (e.g. the server cannot start a watch from now). */
+  onNotice?(text: string): void;
 }
 
 export interface ListWatchOptions {
   /** Collection path, e.g. `/api/v1/namespaces/panda/pods`. */
   path: string;
   signal: AbortSignal;
+  /** `list` (default): list everything, then watch. `now`: watch from the current resourceVersion. */
+  start?: 'list' | 'now';
+  /** Server-side selectors for the list and the watch. */
+  labelSelector?: string;
+  fieldSelector?: string;
+  meter?: ApiMeter;
   requestTimeoutMs?: number;
   /** Server-side watch timeout; the loop resumes afterwards. */
   watchTimeoutSeconds?: number;
@@ -35,32 +55,70 @@ export interface ListWatchOptions {
 
 class WatchExpired extends Error {}
 
+interface ListBody {
+  items?: RawObject[];
+  metadata?: { resourceVersion?: string };
+}
+
 export async function runListWatch(kc: KubeConfig, handlers: ListWatchHandlers, opts: ListWatchOptions): Promise<void> {
-  const { path, signal } = opts;
+  const { path, signal, meter } = opts;
   const requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
   const minBackoff = opts.minBackoffMs ?? 250;
   const maxBackoff = opts.maxBackoffMs ?? 5_000;
+  const selectors: Record<string, string> = {};
+  if (opts.labelSelector) selectors.labelSelector = opts.labelSelector;
+  if (opts.fieldSelector) selectors.fieldSelector = opts.fieldSelector;
+  const list = (extra: Record<string, string> = {}) => {
+    const query = new URLSearchParams({ ...selectors, ...extra }).toString();
+    return kubeGetJson<ListBody>(kc, query ? `${path}?${query}` : path, { signal, timeoutMs: requestTimeoutMs, meter });
+  };
+  let fromNow = opts.start === 'now';
+  let started = false;
   let resourceVersion = '';
   let backoff = minBackoff;
   let healthy = false;
 
+  /**
+   * Where the watch starts: the current resourceVersion, with what the owner needs read after it was
+   * fixed (so a change made meanwhile arrives twice rather than never); or a full list's.
+   */
+  async function startingPoint(): Promise<string> {
+    if (fromNow) {
+      const head = await list({ limit: '1' });
+      const current = head.metadata?.resourceVersion ?? '';
+      if (current) {
+        if (!started) return current;
+        const items = handlers.resync ? await handlers.resync(signal) : null;
+        if (items) {
+          handlers.onResync?.(items);
+          return current;
+        }
+        const full = await list();
+        handlers.onList(full.items ?? []);
+        return current;
+      }
+      fromNow = false;
+      handlers.onNotice?.(`the API server gave no resourceVersion for ${path}: listing all of it instead of watching from now`);
+    }
+    const full = await list();
+    handlers.onList(full.items ?? []);
+    return full.metadata?.resourceVersion ?? '';
+  }
+
   while (!signal.aborted) {
     try {
       if (!resourceVersion) {
-        const list = await kubeGetJson<{ items?: RawObject[]; metadata?: { resourceVersion?: string } }>(kc, path, {
-          signal,
-          timeoutMs: requestTimeoutMs,
-        });
-        resourceVersion = list.metadata?.resourceVersion ?? '';
-        handlers.onList(list.items ?? []);
+        resourceVersion = await startingPoint();
+        started = true;
       }
       const query = new URLSearchParams({
+        ...selectors,
         watch: 'true',
         resourceVersion,
         allowWatchBookmarks: 'true',
         timeoutSeconds: String(opts.watchTimeoutSeconds ?? 290),
       });
-      const stream = await kubeGet(kc, `${path}?${query}`, { signal, timeoutMs: requestTimeoutMs });
+      const stream = await kubeGet(kc, `${path}?${query}`, { signal, timeoutMs: requestTimeoutMs, meter });
       if (!healthy) {
         healthy = true;
         handlers.onHealthy();

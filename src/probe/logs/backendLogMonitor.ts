@@ -1,16 +1,18 @@
 // Follows the backend's pods' logs and keeps what was logged from t0 on that matters to the job: lines
 // naming the job id, lines at ERROR/WARN level, tracebacks. The job id arrives with the configure answer,
 // but the backend logs about the job before it answers, so lines are held until the id is known.
-// The backend's pods come from the run's stream (`pod.seen`). Follows never gate t0: a real API server
-// answers a follow only with its first line, so every follow asks for what it may have missed
-// (`sinceTime`, whole seconds) with the kubelet's timestamps, and drops the lines logged before t0.
+// The backend's pods are found by their own selector (../kube/backendPods.ts); t0 waits until they are
+// listed, never for a follow: a real API server answers a follow only with its first line, so every
+// follow asks for what it may have missed (`sinceTime`, whole seconds) with the kubelet's timestamps,
+// and drops the lines logged before t0.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ProbeClock, Stamp } from '../clock';
 import type { LogLineData, PodSnapshot, StampedObservation } from '../model';
-import type { Monitor, MonitorRun, ObservationStream } from '../monitor';
+import type { Monitor, MonitorRun } from '../monitor';
 import type { LogOptions } from '../options';
 import { abortableDelay } from '../abortableDelay';
-import { KubeAccessError } from '../kube/kubeHttp';
+import { watchBackendPods } from '../kube/backendPods';
+import { KubeAccessError, type ApiMeter } from '../kube/kubeHttp';
 import { describeError } from '../errors';
 import { createLineReader, jobIdPattern, keepReason, type LineShape } from './logLines';
 import { lineStamp, loggedBeforeT0, readPodLog, secondAtOrBefore, wholeSeconds, type RawLogLine } from './podLogStream';
@@ -23,18 +25,18 @@ export interface BackendLogMonitorOptions {
   clock: ProbeClock;
   emit: (o: StampedObservation) => void;
   signal: AbortSignal;
-  /** Where the namespace's pods are announced (`pod.seen`). */
-  observations: ObservationStream;
   requestTimeoutMs: number;
+  /** Counts the pod lookups and the log requests. */
+  apiMeter: ApiMeter;
 }
 
 /** The backend's logs as a source, when the cluster can be read and a selector picks the backend. */
 export const backendLogMonitor: Monitor = {
   name: 'backend logs',
-  start({ kube, logs, clock, emit, signal, observations, requestTimeoutMs }) {
+  start({ kube, logs, clock, emit, signal, requestTimeoutMs, apiMeter }) {
     const selectsSomething = !!(logs.backend.podNamePrefix || logs.backend.labelSelector?.trim());
     if (!kube?.found || !logs.backend.enabled || !selectsSomething) return null;
-    return startBackendLogMonitor({ kc: kube.kc, namespace: kube.namespace, logs, clock, emit, signal, observations, requestTimeoutMs });
+    return startBackendLogMonitor({ kc: kube.kc, namespace: kube.namespace, logs, clock, emit, signal, requestTimeoutMs, apiMeter });
   },
 };
 
@@ -136,7 +138,7 @@ export function startBackendLogMonitor(opts: BackendLogMonitorOptions): MonitorR
             pod,
             { container, follow: true, sinceTime: since },
             { onOpen: () => (backoff = 500), onLine },
-            { signal: streamSignal, timeoutMs: opts.requestTimeoutMs },
+            { signal: streamSignal, timeoutMs: opts.requestTimeoutMs, meter: opts.apiMeter },
           );
         } catch (e) {
           if (streamSignal.aborted) break;
@@ -166,7 +168,20 @@ export function startBackendLogMonitor(opts: BackendLogMonitorOptions): MonitorR
     }
   }
 
-  const unsubscribe = opts.observations.on('pod.seen', (o) => onPod(o.pod));
+  let listed!: () => void;
+  const podsListed = new Promise<void>((resolve) => (listed = resolve));
+  const podsWatched = watchBackendPods({
+    kc: opts.kc,
+    namespace: opts.namespace,
+    backend: logs.backend,
+    signal,
+    meter: opts.apiMeter,
+    requestTimeoutMs: opts.requestTimeoutMs,
+    onPod,
+    onListed: () => listed(),
+    onError: failed,
+    onNotice: (text) => opts.emit({ kind: 'cluster.notice', at: now(), text }),
+  });
 
   const finished = new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -174,7 +189,7 @@ export function startBackendLogMonitor(opts: BackendLogMonitorOptions): MonitorR
   });
 
   const done = finished.then(async () => {
-    unsubscribe();
+    await podsWatched;
     await Promise.all([...streams.values()].map((s) => s.done));
     // The configure answer never came: what was held back can only be kept for its level.
     if (!jobIdKnown) for (const p of pending.splice(0)) emitLine(p);
@@ -184,8 +199,8 @@ export function startBackendLogMonitor(opts: BackendLogMonitorOptions): MonitorR
   });
 
   return {
-    // Never gates t0: every follow asks for what it missed.
-    ready: Promise.resolve(),
+    // The pods are known before t0 (so their follows start as soon as possible); a follow itself never gates t0.
+    ready: Promise.race([podsListed, finished]),
     onT0() {
       // A selector that picks nothing is worth one line: otherwise the report could not tell it from "no errors".
       if (streams.size === 0 && !signal.aborted) {

@@ -10,7 +10,7 @@ import type { Monitor, MonitorRun, ObservationStream } from '../monitor';
 import type { LogOptions, MatchRules } from '../options';
 import { abortableDelay } from '../abortableDelay';
 import { describeError } from '../errors';
-import { KubeAccessError } from '../kube/kubeHttp';
+import { KubeAccessError, type ApiMeter } from '../kube/kubeHttp';
 import { matchPod } from '../matching';
 import { createLineReader, jobIdPattern, keepReason } from './logLines';
 import { lineStamp, readPodLog, wholeSeconds, type RawLogLine } from './podLogStream';
@@ -26,6 +26,8 @@ export interface PodLogMonitorOptions {
   /** Where the job's pods are announced (`pod.changed`). */
   observations: ObservationStream;
   requestTimeoutMs: number;
+  /** Counts the log requests. */
+  apiMeter?: ApiMeter;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface PodLogMonitorOptions {
  */
 export const podLogMonitor: Monitor = {
   name: 'job pod logs',
-  start({ kube, logs, options, clock, emit, signal, observations, requestTimeoutMs }) {
+  start({ kube, logs, options, clock, emit, signal, observations, requestTimeoutMs, apiMeter }) {
     if (!kube?.found || !logs.pod.enabled) return null;
     return startPodLogMonitor({
       kc: kube.kc,
@@ -46,6 +48,7 @@ export const podLogMonitor: Monitor = {
       signal,
       observations,
       requestTimeoutMs,
+      apiMeter,
     });
   },
 };
@@ -201,7 +204,7 @@ export function startPodLogMonitor(opts: PodLogMonitorOptions): MonitorRun {
                 },
                 onLine,
               },
-              { signal: ioSignal, timeoutMs: opts.requestTimeoutMs },
+              { signal: ioSignal, timeoutMs: opts.requestTimeoutMs, meter: opts.apiMeter },
             );
           } catch (e) {
             if (ioSignal.aborted) break;
@@ -232,7 +235,7 @@ export function startPodLogMonitor(opts: PodLogMonitorOptions): MonitorRun {
           primary!.name,
           { container: t.container, previous: via === 'previous', tailLines: logs.tailLines },
           { onLine: (raw) => lines.push(lineOf(raw, t.container, number, read(raw.text), 'last-lines')) },
-          { signal: ioSignal, timeoutMs: opts.requestTimeoutMs },
+          { signal: ioSignal, timeoutMs: opts.requestTimeoutMs, meter: opts.apiMeter },
         );
       } catch (e) {
         if (!ioSignal.aborted) failed(`the ${via === 'previous' ? 'previous ' : ''}log of ${primary!.name}/${t.container}`, e);

@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ProbeClock, Stamp } from '../clock';
-import { kubeGet } from '../kube/kubeHttp';
+import { kubeGet, type ApiMeter } from '../kube/kubeHttp';
 import { oneLine } from '../text';
 import { splitTimestamp } from './logLines';
 
@@ -44,10 +44,10 @@ export async function readPodLog(
   pod: string,
   query: PodLogQuery,
   handlers: { onOpen?: () => void; onLine: (line: RawLogLine) => void },
-  opts: { signal: AbortSignal; timeoutMs: number },
+  opts: { signal: AbortSignal; timeoutMs: number; meter?: ApiMeter },
 ): Promise<void> {
   const timeoutMs = query.follow ? null : opts.timeoutMs;
-  const res = await kubeGet(kc, podLogPath(namespace, pod, query), { signal: opts.signal, timeoutMs, accept: '*/*' });
+  const res = await kubeGet(kc, podLogPath(namespace, pod, query), { signal: opts.signal, timeoutMs, accept: '*/*', meter: opts.meter });
   handlers.onOpen?.();
   const lines = createInterface({ input: res, crlfDelay: Infinity });
   try {

@@ -4,11 +4,11 @@
 import { TIMING_KEYS } from '../model';
 import type { Report, TimingKey, Timings } from '../model';
 import { oneLine, truncate } from '../text';
-import { NEVER, formatSeconds, formatStamp } from '../phrasing';
+import { NEVER, count, formatBytes, formatSeconds, formatStamp } from '../phrasing';
 import { foldAttempts, type AttemptRun } from '../attempts';
 
 // The engine's phrasing and attempt folding, re-exported for the renderers and the extension's views.
-export { NEVER, formatSeconds, formatStamp, foldAttempts, oneLine, truncate, type AttemptRun };
+export { NEVER, count, formatBytes, formatSeconds, formatStamp, foldAttempts, oneLine, truncate, type AttemptRun };
 
 export const TIMING_LABELS: Record<TimingKey, string> = {
   configureMs: 'configure answered',

@@ -39,6 +39,12 @@ function ordered(r: Report): Report {
     queue: r.queue ? orderedQueue(r.queue) : null,
     events: r.events.map((e) => ({ atMs: e.atMs, type: e.type, reason: e.reason, object: e.object, message: e.message })),
     logs: orderedLogs(r.logs ?? {}),
+    probe: {
+      apiRequests: r.probe.apiRequests,
+      apiBytes: r.probe.apiBytes,
+      backendRequests: r.probe.backendRequests,
+      startDelayMs: r.probe.startDelayMs,
+    },
   };
 }
 

@@ -91,6 +91,9 @@ export function createLiveTextLog(write: (line: string) => void, opts: LiveTextO
         }
         return;
       }
+      case 'cluster.notice':
+        emit(obs.atMs, `CLUSTER note: ${oneLine(obs.text)}`);
+        return;
       case 'pod.changed': {
         const line = podLine(obs.pod, pods, roleOf);
         if (line) emit(obs.atMs, line);

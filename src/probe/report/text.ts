@@ -6,8 +6,10 @@ import type { Report, ReportPod, Severity } from '../model';
 import {
   NEVER,
   TIMING_LABELS,
+  count,
   describeOutcome,
   foldAttempts,
+  formatBytes,
   formatRun,
   formatSeconds,
   milestoneDurations,
@@ -92,6 +94,14 @@ function results(r: Report, paint: Paint): string[] {
             `messages ${q.messages ?? '?'} (via ${oneLine(q.source)})`
         : 'not observed',
     ),
+  );
+  const c = r.probe;
+  lines.push(
+    field(
+      'Probe cost',
+      `${count(c.apiRequests, 'API request')} (${formatBytes(c.apiBytes)}), ${count(c.backendRequests, 'backend request')}`,
+    ),
+    field('Probe start', `configure sent ${formatSeconds(c.startDelayMs)} after the first API request`),
   );
   return lines;
 }

@@ -16,7 +16,8 @@ import { sendJson, serveResource, type ServedCounters } from './resourceRequests
 import type { ObjectStore, ResourceKind } from './store';
 import { WatchStream } from './watchStream';
 
-export type TokenAccess = 'ok' | 'forbidden';
+/** What a token may do: everything, nothing (403 on every resource), or everything but read pod logs (RBAC without `pods/log`). */
+export type TokenAccess = 'ok' | 'forbidden' | 'no-logs';
 
 export interface KubeApiServerOptions {
   store: ObjectStore;
@@ -206,7 +207,8 @@ export class KubeApiServer {
       sendJson(res, 200, discovery);
       return;
     }
-    if (access === 'forbidden') throw this.forbiddenFor(resourcePath!, url.searchParams);
+    if (access === 'forbidden' || (access === 'no-logs' && resourcePath!.subresource === 'log'))
+      throw this.forbiddenFor(resourcePath!, url.searchParams);
     serveResource(req, res, resourcePath!, url.searchParams, {
       store: this.opts.store,
       logs: this.opts.logs,
