@@ -90,18 +90,19 @@ export function serveResource(
     return;
   }
 
-  let items: KubeObject[];
+  let items: readonly KubeObject[];
   let resourceVersion: string;
   if (resource.storeKind) {
     deps.served.list[resource.storeKind]++;
-    ({ items, resourceVersion } = deps.store.list(resource.storeKind, namespace));
+    ({ items, resourceVersion } = deps.store.view(resource.storeKind, namespace));
   } else {
     items = listNamespaces(deps.store, deps.startedAt);
     resourceVersion = String(deps.store.resourceVersion);
   }
-  const matching = items.filter((o) => labels.matches(o.metadata.labels) && fields.matches(o)).sort(byKey);
+  const matching = inKeyOrder(items.filter((o) => labels.matches(o.metadata.labels) && fields.matches(o)));
   const selective = query.has('labelSelector') || query.has('fieldSelector');
   const page = paginate(matching, query, selective);
+  // Serialised at once and never kept: the stored objects need no copy.
   sendJson(res, 200, listBody(resource, page.items, { resourceVersion, ...page.meta }, format));
 }
 
@@ -137,10 +138,12 @@ function keyOf(o: KubeObject): string {
   return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
-function byKey(a: KubeObject, b: KubeObject): number {
-  const ka = keyOf(a);
-  const kb = keyOf(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+/** Sorted by namespace/name, each key built once (a namespace of thousands is sorted on every list). */
+function inKeyOrder(items: KubeObject[]): KubeObject[] {
+  return items
+    .map((o) => ({ key: keyOf(o), o }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ o }) => o);
 }
 
 interface ContinueToken {
