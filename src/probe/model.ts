@@ -155,6 +155,14 @@ export interface QueueObservation extends QueueState {
   via?: QueueSourceKind;
   /** Only the management API's single-queue endpoint lists consumers; null/absent = not read. */
   consumerDetails?: QueueConsumer[] | null;
+  /**
+   * How long before this observation the same source began its previous successful check of the queue
+   * (sources emit only changes, so that check saw what the source's previous observation said, or no
+   * queue at all when this is its first). Absent when the source had not checked before.
+   */
+  previousCheckBeforeMs?: number;
+  /** How stale this source's consumer and message figures may be (the management API's statistics interval); absent: real time. */
+  statsLagMs?: number;
 }
 
 /** A change of the queue's figures as one source saw it. */
@@ -252,10 +260,16 @@ export type Fact =
   | { kind: 'probe.started'; wallClock: string; jobIdHint?: string }
   | { kind: 'configure.sent'; url: string }
   | { kind: 'configure.answered'; status: number | null; jobId: string | null; error: string | null }
-  | { kind: 'metadata.attempt'; status: number | null; error: string | null }
+  | {
+      kind: 'metadata.attempt';
+      status: number | null;
+      error: string | null;
+      /** From sending the request to its answer (absent in older recordings): the backend decided at or after `atMs − tookMs`. */
+      tookMs?: number;
+    }
   | { kind: 'cluster.access'; access: ClusterAccess }
-  | { kind: 'pod.changed'; pod: PodSnapshot }
-  | { kind: 'job.changed'; job: JobSnapshot }
+  | { kind: 'pod.changed'; pod: PodSnapshot; previousDeliveryBeforeMs?: number }
+  | { kind: 'job.changed'; job: JobSnapshot; previousDeliveryBeforeMs?: number }
   | { kind: 'event.seen'; event: KubeEvent }
   | { kind: 'queue.changed'; queue: QueueObservation }
   | { kind: 'broker.access'; access: BrokerAccess }
@@ -270,6 +284,13 @@ export type Fact =
  * the backend's pods from it).
  */
 export type StreamFact = { kind: 'pod.seen'; pod: PodSnapshot };
+
+/*
+ * `previousDeliveryBeforeMs` of `pod.changed` / `job.changed`: how long before this change the same
+ * watch last delivered anything (another object's change, a bookmark, a list). A watch delivers in
+ * resourceVersion order, so the namespace as of that delivery did not hold this change yet. Absent when
+ * the watch had delivered nothing before (the first list) and in older recordings.
+ */
 
 /** One fact in the timeline, at ms since t0. */
 export type Observation = Fact & { atMs: number };

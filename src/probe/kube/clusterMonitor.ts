@@ -71,6 +71,15 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): MonitorRun {
   const healthy = new Set<Kind>();
   let access: ClusterAccess['state'] | 'starting' = 'starting';
   let lastUnavailable = '';
+  /** When each watch last delivered anything (a list, a change, a bookmark); it delivers in resourceVersion order. */
+  const lastDelivery: Record<Kind, Stamp | null> = { pods: null, jobs: null, events: null };
+
+  /** Notes a delivery of `kind` at `at`; returns how long before it the previous one came (undefined: none yet). */
+  function delivered(kind: Kind, at: Stamp): number | undefined {
+    const previous = lastDelivery[kind];
+    lastDelivery[kind] = at;
+    return previous === null ? undefined : Math.round((at - previous) * 1000) / 1000;
+  }
 
   let settleReady!: () => void;
   const ready = new Promise<void>((resolve) => (settleReady = resolve));
@@ -86,23 +95,26 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): MonitorRun {
   const isJobPod = (pod: { name: string; labels: Record<string, string> }) => (id: string) => matchPod(pod, id, match) !== null;
 
   function podChanged(raw: RawObject, deleted: boolean) {
-    recordPod(podSnapshot(raw, deleted));
+    const at = now();
+    recordPod(podSnapshot(raw, deleted), at, delivered('pods', at));
   }
 
-  function recordPod(snapshot: PodSnapshot) {
+  /** `previousDeliveryBeforeMs`: the watch's previous delivery (see the Fact), when there was one. */
+  function recordPod(snapshot: PodSnapshot, at: Stamp, previousDeliveryBeforeMs: number | undefined) {
     const deleted = snapshot.deleted;
     const json = JSON.stringify(snapshot);
     if (podsByUid.get(snapshot.uid)?.json === json) return;
     if (deleted) podsByUid.delete(snapshot.uid);
     else podsByUid.set(snapshot.uid, { json, snapshot });
-    const at = now();
     emit({ kind: 'pod.seen', at, pod: snapshot });
-    offer({ kind: 'pod.changed', at, pod: snapshot }, isJobPod(snapshot));
+    const since = previousDeliveryBeforeMs === undefined ? {} : { previousDeliveryBeforeMs };
+    offer({ kind: 'pod.changed', at, pod: snapshot, ...since }, isJobPod(snapshot));
   }
 
-  function jobChanged(raw: RawObject) {
+  function jobChanged(raw: RawObject, at: Stamp, previousDeliveryBeforeMs: number | undefined) {
     const job = jobSnapshot(raw);
-    offer({ kind: 'job.changed', at: now(), job }, (id) => {
+    const since = previousDeliveryBeforeMs === undefined ? {} : { previousDeliveryBeforeMs };
+    offer({ kind: 'job.changed', at, job, ...since }, (id) => {
       const names = jobNamesFor(id, match);
       return job.name === names.primary || names.related.includes(job.name);
     });
@@ -124,17 +136,26 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): MonitorRun {
     });
   }
 
+  /** A list is one delivery: every item in it is the namespace as of one resourceVersion. */
   function reconcilePods(items: RawObject[]) {
+    const at = now();
+    const before = delivered('pods', at);
     const listed = new Set<string>();
     for (const item of items) {
       const snapshot = podSnapshot(item);
       listed.add(snapshot.uid);
-      recordPod(snapshot);
+      recordPod(snapshot, at, before);
     }
     for (const [uid, { snapshot }] of [...podsByUid]) {
       // Deleted while the watch was down: keep its labels, so a label-only match still recognises it.
-      if (!listed.has(uid)) recordPod({ ...snapshot, deleted: true });
+      if (!listed.has(uid)) recordPod({ ...snapshot, deleted: true }, at, before);
     }
+  }
+
+  function listJobs(items: RawObject[]) {
+    const at = now();
+    const before = delivered('jobs', at);
+    for (const item of items) jobChanged(item, at, before);
   }
 
   function setAccess(next: ClusterAccess) {
@@ -149,6 +170,7 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): MonitorRun {
     return {
       onList,
       onChange,
+      onBookmark: () => void delivered(kind, now()),
       onHealthy() {
         healthy.add(kind);
         if (healthy.size === 3) {
@@ -173,11 +195,10 @@ export function startClusterMonitor(opts: ClusterMonitorOptions): MonitorRun {
     ),
     runListWatch(
       opts.kc,
-      handlersFor(
-        'jobs',
-        (items) => items.forEach(jobChanged),
-        (_type, obj) => jobChanged(obj),
-      ),
+      handlersFor('jobs', listJobs, (_type, obj) => {
+        const at = now();
+        jobChanged(obj, at, delivered('jobs', at));
+      }),
       { path: `/apis/batch/v1${base}/jobs`, signal: opts.signal },
     ),
     runListWatch(
