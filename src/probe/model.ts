@@ -40,6 +40,18 @@ export const TIMING_KEYS = [
 export type TimingKey = (typeof TIMING_KEYS)[number];
 export type Timings = Record<TimingKey, number | null>;
 
+/**
+ * How sure a timing is: the event happened after `afterMs` (the last observation that saw it not yet
+ * happened; null when nothing bounds it) and at or before `atOrBeforeMs` (the reported timing).
+ */
+export interface TimingWindow {
+  afterMs: number | null;
+  atOrBeforeMs: number;
+}
+
+/** One window per timing that is not null (DESIGN.md, "Additive changes"). */
+export type TimingWindows = Partial<Record<TimingKey, TimingWindow>>;
+
 export type PodRole = 'primary' | 'related';
 
 /** How a pod was tied to the job, e.g. `label:job-name=grpc-job-19-5` or `name:grpc-job-{id}-{suffix}`. */
@@ -366,6 +378,8 @@ export interface Report {
   startedAt: string;
   scenario: Scenario;
   timings: Timings;
+  /** One window per non-null timing: when its event may have happened (DESIGN.md, "Additive changes"). */
+  timingWindows: TimingWindows;
   pods: ReportPod[];
   metadataAttempts: MetadataAttempt[];
   queue: QueueState | null;

@@ -23,6 +23,7 @@ import {
   podFailedReport,
   podPendingReport,
 } from '../fixtures/reports';
+import { assertReportContract } from '../helpers/reportContract';
 
 const ALL = {
   healthy: healthyReport,
@@ -91,6 +92,24 @@ describe('renderJson', () => {
     assert.match(json, /^\{\n {2}"schemaVersion": 1,\n/);
   });
 
+  test('timingWindows: one per non-null timing, atOrBeforeMs the timing; a stored report without windows has no lower bounds', () => {
+    const r = podPendingReport();
+    // A window whose timing is null is not the contract's: dropped.
+    r.timingWindows.podReadyMs = { afterMs: 1, atOrBeforeMs: 2 };
+    const parsed = JSON.parse(renderJson(r));
+    assert.deepEqual(parsed.timingWindows, {
+      configureMs: { afterMs: 0, atOrBeforeMs: 231 },
+      jobCreatedMs: { afterMs: 306, atOrBeforeMs: 310 },
+      podCreatedMs: { afterMs: 398, atOrBeforeMs: 402 },
+    });
+    assertReportContract(parsed);
+    const stored = healthyReport() as Partial<Report>;
+    delete stored.timingWindows;
+    const old = JSON.parse(renderJson(stored as Report));
+    assert.deepEqual(old.timingWindows.consumerReadyMs, { afterMs: null, atOrBeforeMs: 5311 });
+    assertReportContract(old);
+  });
+
   test('keeps the contract key order whatever order the report was built in', () => {
     const r = healthyReport();
     const shuffled = Object.fromEntries(Object.entries(r).reverse()) as unknown as Report;
@@ -103,6 +122,7 @@ describe('renderJson', () => {
       'startedAt',
       'scenario',
       'timings',
+      'timingWindows',
       'pods',
       'metadataAttempts',
       'queue',
@@ -110,6 +130,7 @@ describe('renderJson', () => {
       'logs',
     ]);
     assert.deepEqual(Object.keys(parsed.timings), [...TIMING_KEYS]);
+    assert.deepEqual(Object.keys(parsed.timingWindows), [...TIMING_KEYS]);
     assert.deepEqual(Object.keys(parsed.scenario), ['id', 'severity', 'title', 'summary', 'evidence', 'suggestions']);
     assert.deepEqual(Object.keys(parsed.pods[0]), [
       'name',
