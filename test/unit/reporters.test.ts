@@ -181,10 +181,34 @@ describe('renderTextReport', () => {
     const healthy = section(renderTextReport(healthyReport()), 'TIMING ANALYSIS');
     for (const key of TIMING_KEYS) {
       const v = healthyReport().timings[key];
-      assert.match(lineOf(healthy, key), new RegExp(`${formatSeconds(v).replace('.', '\\.')}$`));
+      assert.match(lineOf(healthy, key), new RegExp(`${formatSeconds(v).replace('.', '\\.')}(  \\(between [0-9.]+s and [0-9.]+s\\))?$`));
     }
     const failed = section(renderTextReport(configureFailedReport()), 'TIMING ANALYSIS');
     for (const key of TIMING_KEYS) assert.match(lineOf(failed, key), /—$/);
+  });
+
+  test('a wide timing window is shown after the time, a narrow one not, none when nothing bounds it', () => {
+    const r = healthyReport();
+    r.timingWindows.podScheduledMs = { afterMs: 402, atOrBeforeMs: 415 };
+    r.timingWindows.podRunningMs = { afterMs: 3070, atOrBeforeMs: 3120 }; // exactly the threshold: narrow
+    r.timingWindows.podReadyMs = { afterMs: 3349, atOrBeforeMs: 3400 }; // 51 ms: wide
+    r.timingWindows.jobCreatedMs = { afterMs: null, atOrBeforeMs: 310 };
+    const text = section(renderTextReport(r), 'TIMING ANALYSIS');
+    assert.match(lineOf(text, 'consumerReadyMs'), /consumer ready\s+5\.311s {2}\(between 5\.209s and 5\.311s\)$/);
+    assert.match(lineOf(text, 'podScheduledMs'), /0\.415s$/);
+    assert.match(lineOf(text, 'podRunningMs'), /3\.120s$/);
+    assert.match(lineOf(text, 'podReadyMs'), /3\.400s {2}\(between 3\.349s and 3\.400s\)$/);
+    assert.match(lineOf(text, 'jobCreatedMs'), /0\.310s {2}\(no earlier bound\)$/);
+    assert.match(text, /shown when wider than 50 ms/);
+    const markdown = renderMarkdown(r);
+    assert.match(lineOf(markdown, '`consumerReadyMs`'), /\| 5\.311s \(between 5\.209s and 5\.311s\) \| 0\.111s \|$/);
+    assert.match(lineOf(markdown, '`podRunningMs`'), /\| 3\.120s \| 2\.705s \|$/);
+    // A run stored before windows existed reads as before.
+    const stored = healthyReport() as Partial<Report>;
+    delete stored.timingWindows;
+    const old = section(renderTextReport(stored as Report), 'TIMING ANALYSIS');
+    assert.doesNotMatch(old, /\(between|no earlier bound/);
+    assert.doesNotMatch(renderMarkdown(stored as Report), /\(between|no earlier bound/);
   });
 
   test('durations between milestones and where the time went', () => {
@@ -270,7 +294,7 @@ describe('renderMarkdown', () => {
   test('every timing key in the table with since-t0 and delta from previous milestone', () => {
     const healthy = renderMarkdown(healthyReport());
     assert.match(lineOf(healthy, '`podRunningMs`'), /\| 3\.120s \| 2\.705s \|$/);
-    assert.match(lineOf(healthy, '`configureMs`'), /\| 0\.231s \| — \|$/);
+    assert.match(lineOf(healthy, '`configureMs`'), /\| 0\.231s \(between 0\.000s and 0\.231s\) \| — \|$/);
     assert.match(lineOf(healthy, 'Where the time went'), /scheduled → running took 2\.705s/);
     const failed = renderMarkdown(configureFailedReport());
     for (const key of TIMING_KEYS) assert.match(lineOf(failed, `\`${key}\``), /\| — \| — \|$/);
