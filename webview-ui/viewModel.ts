@@ -1,7 +1,16 @@
 // Report view-model: the page's whole picture computed from the host's snapshot, as plain data, so
 // what the page shows (lanes, bars, markers, strips, rows, trend) is unit-tested without a browser.
-import type { LogLine, Report, ReportPod, Severity } from '../src/probe/model';
-import { describeOutcome, foldAttempts, formatSeconds, milestoneDurations, podState, reportSpanMs } from '../src/probe/report/format';
+import type { LogLine, Report, ReportPod, Severity, TimingKey } from '../src/probe/model';
+import {
+  describeOutcome,
+  foldAttempts,
+  formatSeconds,
+  milestoneDurations,
+  podState,
+  reportSpanMs,
+  windowNote,
+  windowOf,
+} from '../src/probe/report/format';
 import type { ReportViewState, TrendPoint } from '../src/extension/report/protocol';
 import { podVisualState } from '../src/extension/tree/podVisualState';
 
@@ -20,6 +29,11 @@ export interface Marker {
   atMs: number;
   label: string;
   tone: Tone;
+  /**
+   * Present when the marker's timing is uncertain by more than WIDE_WINDOW_MS: when it may have happened
+   * (`fromMs` null: nothing bounds it from below) and the words for it (`between 2.262s and 2.362s`).
+   */
+  window?: { fromMs: number | null; toMs: number; note: string };
 }
 
 export type LaneId = 'configure' | 'job' | 'pod' | 'queue' | 'consumer';
@@ -168,6 +182,7 @@ export function timelineView(report: Report, elapsedMs: number, running: boolean
 
   // configure
   const configure: Lane = { id: 'configure', label: 'POST /configure', bars: [], markers: [] };
+  const at = (key: TimingKey, atMs: number, label: string, tone: Tone): Marker => timingMarker(report, key, atMs, label, tone);
   if (t.configureMs !== null) {
     const failed = report.jobId === null;
     configure.bars.push({
@@ -176,11 +191,9 @@ export function timelineView(report: Report, elapsedMs: number, running: boolean
       label: `configure ${formatSeconds(t.configureMs)}`,
       tone: failed ? 'error' : 'ok',
     });
-    configure.markers.push({
-      atMs: t.configureMs,
-      label: failed ? 'answered without a job id' : `job id ${report.jobId}`,
-      tone: failed ? 'error' : 'ok',
-    });
+    configure.markers.push(
+      at('configureMs', t.configureMs, failed ? 'answered without a job id' : `job id ${report.jobId}`, failed ? 'error' : 'ok'),
+    );
   } else {
     configure.bars.push({ fromMs: 0, toMs: end, label: 'no answer', tone: running ? 'info' : 'error', open: true });
   }
@@ -188,7 +201,7 @@ export function timelineView(report: Report, elapsedMs: number, running: boolean
 
   // Job
   const job: Lane = { id: 'job', label: 'Job', bars: [], markers: [] };
-  if (t.jobCreatedMs !== null) job.markers.push({ atMs: t.jobCreatedMs, label: 'Job created', tone: 'ok' });
+  if (t.jobCreatedMs !== null) job.markers.push(at('jobCreatedMs', t.jobCreatedMs, 'Job created', 'ok'));
   lanes.push(job);
 
   // pod: created → scheduled → running → ready
@@ -198,11 +211,11 @@ export function timelineView(report: Report, elapsedMs: number, running: boolean
   // queue
   const queue: Lane = { id: 'queue', label: 'queue', bars: [], markers: [] };
   if (t.queueCreatedMs !== null) {
-    queue.markers.push({ atMs: t.queueCreatedMs, label: 'queue declared', tone: 'ok' });
+    queue.markers.push(at('queueCreatedMs', t.queueCreatedMs, 'queue declared', 'ok'));
     if (t.consumerAttachedMs !== null) {
       queue.bars.push({ fromMs: t.queueCreatedMs, toMs: t.consumerAttachedMs, label: 'no consumer', tone: 'warn' });
       queue.bars.push({ fromMs: t.consumerAttachedMs, toMs: end, label: 'consumer attached', tone: 'ok', open: true });
-      queue.markers.push({ atMs: t.consumerAttachedMs, label: 'consumer attached', tone: 'ok' });
+      queue.markers.push(at('consumerAttachedMs', t.consumerAttachedMs, 'consumer attached', 'ok'));
     } else {
       queue.bars.push({ fromMs: t.queueCreatedMs, toMs: end, label: 'no consumer', tone: running ? 'info' : 'warn', open: true });
     }
@@ -219,11 +232,9 @@ export function timelineView(report: Report, elapsedMs: number, running: boolean
       label: `waiting ${formatSeconds(t.consumerReadyMs - from)}`,
       tone: 'info',
     });
-    consumer.markers.push({
-      atMs: t.consumerReadyMs,
-      label: `ready ${formatSeconds(t.consumerReadyMs)}`,
-      tone: SEVERITY_TONE[report.scenario.severity],
-    });
+    consumer.markers.push(
+      at('consumerReadyMs', t.consumerReadyMs, `ready ${formatSeconds(t.consumerReadyMs)}`, SEVERITY_TONE[report.scenario.severity]),
+    );
   } else if (report.jobId !== null) {
     consumer.bars.push({
       fromMs: from,
@@ -241,15 +252,16 @@ export function timelineView(report: Report, elapsedMs: number, running: boolean
 function podLane(report: Report, primary: ReportPod | undefined, end: number, running: boolean): Lane {
   const t = report.timings;
   const lane: Lane = { id: 'pod', label: primary ? `pod ${primary.name}` : 'pod', bars: [], markers: [] };
-  const stages: { at: number | null; marker: string; until: string }[] = [
-    { at: t.podCreatedMs, marker: 'created', until: 'pending' },
-    { at: t.podScheduledMs, marker: 'scheduled', until: 'starting' },
-    { at: t.podRunningMs, marker: 'running', until: 'not ready' },
-    { at: t.podReadyMs, marker: 'ready', until: 'ready' },
+  type Stage = { key: TimingKey; at: number | null; marker: string; until: string };
+  const stages: Stage[] = [
+    { key: 'podCreatedMs', at: t.podCreatedMs, marker: 'created', until: 'pending' },
+    { key: 'podScheduledMs', at: t.podScheduledMs, marker: 'scheduled', until: 'starting' },
+    { key: 'podRunningMs', at: t.podRunningMs, marker: 'running', until: 'not ready' },
+    { key: 'podReadyMs', at: t.podReadyMs, marker: 'ready', until: 'ready' },
   ];
-  const reached = stages.filter((s): s is { at: number; marker: string; until: string } => s.at !== null);
+  const reached = stages.filter((s): s is Stage & { at: number } => s.at !== null);
   reached.forEach((s, i) => {
-    lane.markers.push({ atMs: s.at, label: `${s.marker} ${formatSeconds(s.at)}`, tone: s.marker === 'ready' ? 'ok' : 'info' });
+    lane.markers.push(timingMarker(report, s.key, s.at, `${s.marker} ${formatSeconds(s.at)}`, s.marker === 'ready' ? 'ok' : 'info'));
     const next = reached[i + 1];
     const last = !next;
     const stuck = last && s.marker !== 'ready';
@@ -260,6 +272,14 @@ function podLane(report: Report, primary: ReportPod | undefined, end: number, ru
   if (primary && isFailed(primary))
     lane.markers.push({ atMs: end, label: podState(primary.phase, primary.ready, primary.reason), tone: 'error' });
   return lane;
+}
+
+/** A milestone's marker, with its window when that is wide (the same rule and words as the text report). */
+function timingMarker(report: Report, key: TimingKey, atMs: number, label: string, tone: Tone): Marker {
+  const window = windowOf(report, key);
+  const note = windowNote(window);
+  if (!window || note === null) return { atMs, label, tone };
+  return { atMs, label, tone, window: { fromMs: window.afterMs, toMs: window.atOrBeforeMs, note } };
 }
 
 function isFailed(pod: ReportPod): boolean {

@@ -14,6 +14,8 @@ import type {
   ReportLogs,
   ReportPod,
   QueueState,
+  TimingKey,
+  TimingWindows,
   Timings,
 } from './model';
 import { TIMING_KEYS } from './model';
@@ -23,6 +25,7 @@ import { isScheduled, isRunning, podReason } from './podState';
 import { isReadyStatus } from './backend/responseText';
 import { analyseQueue } from './broker/queueReport';
 import { analyseLogs } from './logs/logReport';
+import { latest, roundMs, timingWindowsOf } from './timingWindows';
 
 export interface AnalysedPod extends ReportPod {
   /** The last snapshot seen: containers, conditions, status reason. */
@@ -32,6 +35,10 @@ export interface AnalysedPod extends ReportPod {
   readyMs: number | null;
   /** Each change of a pod condition's status, at the local time it was first observed. */
   conditionTransitions: { type: string; status: string; atMs: number }[];
+  /** For each stage, the last observation that saw it not yet reached (see timingWindows.ts); null: none. */
+  stageAfterMs: Record<'created' | 'scheduled' | 'running' | 'ready', number | null>;
+  /** When the probe last had a snapshot of the pod. */
+  lastSeenMs: number;
 }
 
 /**
@@ -54,6 +61,8 @@ export interface Analysis {
   names: JobObjectNames | null;
   configure: { url: string | null; atMs: number | null; status: number | null; error: string | null };
   timings: Timings;
+  /** When each timing's event may have happened: after its last "not yet" observation, at or before the timing. */
+  timingWindows: TimingWindows;
   pods: AnalysedPod[];
   primary: AnalysedPod | null;
   job: JobSnapshot | null;
@@ -96,11 +105,19 @@ export function emptyTimings(): Timings {
   return Object.fromEntries(TIMING_KEYS.map((key) => [key, null])) as Timings;
 }
 
-function trackPod(pods: Map<string, AnalysedPod>, obs: { atMs: number; pod: PodSnapshot }, jobId: string, rules: MatchRules) {
+function trackPod(
+  pods: Map<string, AnalysedPod>,
+  obs: { atMs: number; pod: PodSnapshot; previousDeliveryBeforeMs?: number },
+  jobId: string,
+  rules: MatchRules,
+) {
   const { pod, atMs } = obs;
   const match = matchPod(pod, jobId, rules);
   const existing = pods.get(pod.uid);
   if (!match && !existing) return;
+  // What this snapshot shows first was not there yet at the watch's previous delivery, nor in the pod's previous snapshot.
+  const delivered = obs.previousDeliveryBeforeMs === undefined ? null : roundMs(atMs - obs.previousDeliveryBeforeMs);
+  const notYet = latest(delivered, existing?.lastSeenMs);
   const reason = podReason(pod);
   const entry: AnalysedPod = existing ?? {
     name: pod.name,
@@ -120,6 +137,8 @@ function trackPod(pods: Map<string, AnalysedPod>, obs: { atMs: number; pod: PodS
     runningMs: null,
     readyMs: null,
     conditionTransitions: [],
+    stageAfterMs: { created: notYet, scheduled: null, running: null, ready: null },
+    lastSeenMs: atMs,
   };
   if (match) {
     entry.role = match.role;
@@ -144,10 +163,20 @@ function trackPod(pods: Map<string, AnalysedPod>, obs: { atMs: number; pod: PodS
       const previous = entry.conditionTransitions.filter((t) => t.type === c.type).pop();
       if (previous?.status !== c.status) entry.conditionTransitions.push({ type: c.type, status: c.status, atMs });
     }
-    entry.scheduledMs ??= isScheduled(pod) ? atMs : null;
-    entry.runningMs ??= isRunning(pod) ? atMs : null;
-    entry.readyMs ??= pod.ready ? atMs : null;
+    if (entry.scheduledMs === null && isScheduled(pod)) {
+      entry.scheduledMs = atMs;
+      entry.stageAfterMs.scheduled = notYet;
+    }
+    if (entry.runningMs === null && isRunning(pod)) {
+      entry.runningMs = atMs;
+      entry.stageAfterMs.running = notYet;
+    }
+    if (entry.readyMs === null && pod.ready) {
+      entry.readyMs = atMs;
+      entry.stageAfterMs.ready = notYet;
+    }
   }
+  entry.lastSeenMs = atMs;
   pods.set(pod.uid, entry);
 }
 
@@ -167,6 +196,8 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
   const brokerSources: Partial<Record<QueueSourceKind, BrokerAccess>> = {};
   let end: Analysis['end'] = { reason: null, atMs: null };
   const jobNames = jobId ? jobNamesFor(jobId, rules) : null;
+  // The last observation of each stage that saw it not yet happened (see timingWindows.ts).
+  const lowerBounds: Partial<Record<TimingKey, number | null>> = {};
 
   for (const o of ordered) {
     switch (o.kind) {
@@ -176,6 +207,8 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
       case 'metadata.attempt':
         metadataAttempts.push({ atMs: o.atMs, status: o.status, error: o.error });
         if (timings.consumerReadyMs === null && isReadyStatus(o.status)) timings.consumerReadyMs = o.atMs;
+        // An answer that was not ready was decided after its request left; no answer says nothing.
+        else if (timings.consumerReadyMs === null && o.status !== null) lowerBounds.consumerReadyMs = roundMs(o.atMs - (o.tookMs ?? 0));
         break;
       case 'cluster.access':
         lastAccess = o.access;
@@ -187,7 +220,10 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
       case 'job.changed':
         if (jobNames && o.job.name === jobNames.primary) {
           job = o.job;
-          timings.jobCreatedMs ??= o.atMs;
+          if (timings.jobCreatedMs === null) {
+            timings.jobCreatedMs = o.atMs;
+            lowerBounds.jobCreatedMs = o.previousDeliveryBeforeMs === undefined ? null : roundMs(o.atMs - o.previousDeliveryBeforeMs);
+          }
         }
         break;
       case 'event.seen':
@@ -208,6 +244,8 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
   const q = analyseQueue(ordered);
   timings.queueCreatedMs = q.queueCreatedMs;
   timings.consumerAttachedMs = q.consumerAttachedMs;
+  lowerBounds.queueCreatedMs = q.queueCreatedAfterMs;
+  lowerBounds.consumerAttachedMs = q.consumerAttachedAfterMs;
   const sources = Object.values(brokerSources);
   const broker = sources.find((b) => b.state === 'watching') ?? sources[sources.length - 1] ?? null;
 
@@ -220,6 +258,10 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
     timings.podScheduledMs = primary.scheduledMs;
     timings.podRunningMs = primary.runningMs;
     timings.podReadyMs = primary.readyMs;
+    lowerBounds.podCreatedMs = primary.stageAfterMs.created;
+    lowerBounds.podScheduledMs = primary.stageAfterMs.scheduled;
+    lowerBounds.podRunningMs = primary.stageAfterMs.running;
+    lowerBounds.podReadyMs = primary.stageAfterMs.ready;
   }
   const ordering = (p: AnalysedPod): ReportPod['role'] => (p === primary ? 'primary' : 'related');
   const reportPods = [...primaries, ...related].map((p) => ({ ...p, role: ordering(p) }));
@@ -241,6 +283,8 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
       error: answered?.kind === 'configure.answered' ? answered.error : null,
     },
     timings,
+    // The request left at t0 (configure.sent): nothing the backend does for the job happens before.
+    timingWindows: timingWindowsOf(timings, lowerBounds, sent?.atMs ?? null),
     pods: reportPods,
     primary: reportPods[0] && primary ? reportPods[0] : null,
     job,

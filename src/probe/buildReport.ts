@@ -11,6 +11,7 @@ export function reportFromAnalysis(a: Analysis, ctx: DiagnoseContext): Report {
     startedAt: a.startedAt,
     scenario: diagnose(a, ctx),
     timings: a.timings,
+    timingWindows: a.timingWindows,
     pods: a.pods.map((p) => ({
       name: p.name,
       namespace: p.namespace,

@@ -40,6 +40,18 @@ export const TIMING_KEYS = [
 export type TimingKey = (typeof TIMING_KEYS)[number];
 export type Timings = Record<TimingKey, number | null>;
 
+/**
+ * How sure a timing is: the event happened after `afterMs` (the last observation that saw it not yet
+ * happened; null when nothing bounds it) and at or before `atOrBeforeMs` (the reported timing).
+ */
+export interface TimingWindow {
+  afterMs: number | null;
+  atOrBeforeMs: number;
+}
+
+/** One window per timing that is not null (DESIGN.md, "Additive changes"). */
+export type TimingWindows = Partial<Record<TimingKey, TimingWindow>>;
+
 export type PodRole = 'primary' | 'related';
 
 /** How a pod was tied to the job, e.g. `label:job-name=grpc-job-19-5` or `name:grpc-job-{id}-{suffix}`. */
@@ -155,6 +167,14 @@ export interface QueueObservation extends QueueState {
   via?: QueueSourceKind;
   /** Only the management API's single-queue endpoint lists consumers; null/absent = not read. */
   consumerDetails?: QueueConsumer[] | null;
+  /**
+   * How long before this observation the same source began its previous successful check of the queue
+   * (sources emit only changes, so that check saw what the source's previous observation said, or no
+   * queue at all when this is its first). Absent when the source had not checked before.
+   */
+  previousCheckBeforeMs?: number;
+  /** How stale this source's consumer and message figures may be (the management API's statistics interval); absent: real time. */
+  statsLagMs?: number;
 }
 
 /** A change of the queue's figures as one source saw it. */
@@ -252,12 +272,18 @@ export type Fact =
   | { kind: 'probe.started'; wallClock: string; jobIdHint?: string }
   | { kind: 'configure.sent'; url: string }
   | { kind: 'configure.answered'; status: number | null; jobId: string | null; error: string | null }
-  | { kind: 'metadata.attempt'; status: number | null; error: string | null }
+  | {
+      kind: 'metadata.attempt';
+      status: number | null;
+      error: string | null;
+      /** From sending the request to its answer (absent in older recordings): the backend decided at or after `atMs − tookMs`. */
+      tookMs?: number;
+    }
   | { kind: 'cluster.access'; access: ClusterAccess }
   /** Something about how the cluster is watched that the user should know, said once (e.g. a fallback to full lists). */
   | { kind: 'cluster.notice'; text: string }
-  | { kind: 'pod.changed'; pod: PodSnapshot }
-  | { kind: 'job.changed'; job: JobSnapshot }
+  | { kind: 'pod.changed'; pod: PodSnapshot; previousDeliveryBeforeMs?: number }
+  | { kind: 'job.changed'; job: JobSnapshot; previousDeliveryBeforeMs?: number }
   | { kind: 'event.seen'; event: KubeEvent }
   | { kind: 'queue.changed'; queue: QueueObservation }
   | { kind: 'broker.access'; access: BrokerAccess }
@@ -267,6 +293,13 @@ export type Fact =
   | { kind: 'probe.ended'; reason: ProbeEndReason }
   /** What the probe itself has cost so far (told when POST /configure leaves and when the run ends; the last one counts). */
   | { kind: 'probe.cost'; cost: ProbeCost };
+
+/*
+ * `previousDeliveryBeforeMs` of `pod.changed` / `job.changed`: how long before this change the same
+ * watch last delivered anything (another object's change, a bookmark, a list). A watch delivers in
+ * resourceVersion order, so the namespace as of that delivery did not hold this change yet. Absent when
+ * the watch had delivered nothing before (the first list) and in older recordings.
+ */
 
 /** One fact in the timeline, at ms since t0. */
 export type Observation = Fact & { atMs: number };
@@ -349,6 +382,8 @@ export interface Report {
   startedAt: string;
   scenario: Scenario;
   timings: Timings;
+  /** One window per non-null timing: when its event may have happened (DESIGN.md, "Additive changes"). */
+  timingWindows: TimingWindows;
   pods: ReportPod[];
   metadataAttempts: MetadataAttempt[];
   queue: QueueState | null;

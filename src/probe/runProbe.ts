@@ -155,13 +155,17 @@ async function pollMetadata(
     // Bound the attempt by the time left, so the run ends at the timeout even if the backend hangs.
     const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.ceil(options.timeoutMs - began)))]);
     let attempt: { status: number | null; error: string | null };
+    const sentAt = clock.now();
     try {
       attempt = await backend.metadata(jobId, attemptSignal);
     } catch (e) {
       if (signal.aborted) throw e;
       attempt = { status: null, error: `no answer before the ${options.timeoutMs / 1000} s timeout` };
     }
-    emit({ kind: 'metadata.attempt', at: clock.now(), ...attempt });
+    const answeredAt = clock.now();
+    // How long it took, so the analysis knows the backend's answer was decided after the request left.
+    const tookMs = Math.round((answeredAt - sentAt) * 1000) / 1000;
+    emit({ kind: 'metadata.attempt', at: answeredAt, ...attempt, tookMs });
     if (isReadyStatus(attempt.status)) return 'consumer_ready';
     const wait = Math.min(interval - (elapsed() - began), options.timeoutMs - elapsed());
     if (wait > 0) await abortableDelay(wait, signal);

@@ -44,6 +44,23 @@ export async function probeOnBroker(
   return { sandbox, report, record, options };
 }
 
+/**
+ * The ground truth lies in the timing's window, up to t0's head start above (the truth counts from when
+ * configure arrived) and `slackMs` below (the sandbox records a real broker step when it sends it, a
+ * round trip before the broker applies it). Returns the window's width.
+ */
+export function assertWindowHolds(run: RealRun, key: TimingKey, slackMs: number): number {
+  const truth = run.record.truth[key];
+  const w = run.report.timingWindows[key];
+  assert.ok(truth !== undefined && w, `${key}: done by the sandbox and seen by the probe`);
+  assert.notEqual(w.afterMs, null, `${key}: bounded below`);
+  assert.ok(
+    w.afterMs! < truth + EARLY_MS + slackMs && truth <= w.atOrBeforeMs,
+    `${key}: ground truth ${truth.toFixed(1)} ms outside its window (${w.afterMs}, ${w.atOrBeforeMs}]`,
+  );
+  return w.atOrBeforeMs - w.afterMs!;
+}
+
 /** `measured` follows the ground truth: never before it (but for t0's head start), at most `lateMs` after. */
 export function assertFollowsTruth(run: RealRun, key: TimingKey, lateMs: number): number {
   const truth = run.record.truth[key];

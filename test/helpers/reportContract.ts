@@ -14,7 +14,20 @@ function exactKeys(value: unknown, keys: readonly string[], where: string) {
 export function assertReportContract(report: unknown): void {
   exactKeys(
     report,
-    ['schemaVersion', 'jobId', 'startedAt', 'scenario', 'timings', 'pods', 'metadataAttempts', 'queue', 'events', 'logs', 'probe'],
+    [
+      'schemaVersion',
+      'jobId',
+      'startedAt',
+      'scenario',
+      'timings',
+      'timingWindows',
+      'pods',
+      'metadataAttempts',
+      'queue',
+      'events',
+      'logs',
+      'probe',
+    ],
     'report',
   );
   const r = report as Record<string, any>;
@@ -31,6 +44,7 @@ export function assertReportContract(report: unknown): void {
 
   exactKeys(r.timings, TIMING_KEYS, 'timings');
   for (const k of TIMING_KEYS) assert.ok(isNumOrNull(r.timings[k]), `timings.${k}`);
+  assertTimingWindows(r.timingWindows, r.timings);
 
   assert.ok(Array.isArray(r.pods));
   for (const p of r.pods) {
@@ -64,6 +78,25 @@ export function assertReportContract(report: unknown): void {
   exactKeys(r.probe, ['apiRequests', 'apiBytes', 'backendRequests', 'startDelayMs'], 'probe');
   for (const k of ['apiRequests', 'apiBytes', 'backendRequests']) assert.ok(Number.isInteger(r.probe[k]) && r.probe[k] >= 0, `probe.${k}`);
   assert.ok(typeof r.probe.startDelayMs === 'number' && r.probe.startDelayMs >= 0, 'probe.startDelayMs');
+}
+
+/**
+ * `timingWindows` (an additive key of schema 1): a window for each timing that is not null and for no
+ * other, `{ afterMs: number|null, atOrBeforeMs: number }` with afterMs ≤ atOrBeforeMs = the timing.
+ */
+function assertTimingWindows(windows: unknown, timings: Record<string, number | null>): void {
+  const withTime = TIMING_KEYS.filter((k) => timings[k] !== null);
+  exactKeys(windows, withTime, 'timingWindows (one per non-null timing)');
+  for (const k of withTime) {
+    const w = (windows as Record<string, any>)[k];
+    exactKeys(w, ['afterMs', 'atOrBeforeMs'], `timingWindows.${k}`);
+    assert.ok(isNumOrNull(w.afterMs), `timingWindows.${k}.afterMs is a number or null`);
+    assert.equal(w.atOrBeforeMs, timings[k], `timingWindows.${k}.atOrBeforeMs is the timing`);
+    assert.ok(
+      w.afterMs === null || w.afterMs <= w.atOrBeforeMs,
+      `timingWindows.${k}: afterMs ${w.afterMs} ≤ atOrBeforeMs ${w.atOrBeforeMs}`,
+    );
+  }
 }
 
 /** The queue: exactly the contract's five keys (what the monitors saw beyond them is in `logs.queue`). */

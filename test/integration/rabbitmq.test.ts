@@ -18,13 +18,14 @@ import { defaultProbeOptions, type BrokerOptions } from '../../src/probe/options
 import { createLiveTextLog } from '../../src/probe/report/liveText';
 import { renderJson } from '../../src/probe/report/json';
 import { renderJUnit } from '../../src/probe/report/junit';
+import { WIDE_WINDOW_MS } from '../../src/probe/report/format';
 import { renderMarkdown } from '../../src/probe/report/markdown';
 import { renderTextReport } from '../../src/probe/report/text';
 import { startProbe } from '../../src/probe/runProbe';
 import { profileByName } from '../../src/sandbox/profiles';
 import { Sandbox } from '../../src/sandbox/sandbox';
 import { rabbitmqSkip, startRabbitMQ, type RabbitNode } from '../helpers/rabbitmq';
-import { assertFollowsTruth, probeOnBroker, sandboxOnBroker } from '../helpers/realBrokerProbe';
+import { assertFollowsTruth, assertWindowHolds, probeOnBroker, sandboxOnBroker } from '../helpers/realBrokerProbe';
 import { assertReportContract } from '../helpers/reportContract';
 import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 import { waitFor, withDeadline } from '../helpers/waitFor';
@@ -36,6 +37,8 @@ const AMQP_LATE_MS = 100;
 /** The management API is read every 250 ms; the queue itself shows there at once (no statistics needed). */
 const MANAGEMENT_POLL_MS = 250;
 const SLACK_MS = 150;
+/** A real broker step's round trip: the sandbox records it when it sends it. */
+const STEP_RTT_MS = 20;
 
 // One node for the whole file (it takes 5–7 s to start); torn down when the file is done.
 let node: RabbitNode;
@@ -59,6 +62,12 @@ describe('a real broker, AMQP and management API', { skip }, () => {
       const created = assertFollowsTruth(run, 'queueCreatedMs', AMQP_LATE_MS);
       const attached = assertFollowsTruth(run, 'consumerAttachedMs', AMQP_LATE_MS);
       t.diagnostic(`${profile}: queue seen ${created.toFixed(1)} ms and consumer ${attached.toFixed(1)} ms after the sandbox's step`);
+      // The passive declare's checks 25 ms apart place both within a narrow window that holds the truth.
+      for (const key of ['queueCreatedMs', 'consumerAttachedMs'] as const) {
+        const width = assertWindowHolds(run, key, STEP_RTT_MS);
+        t.diagnostic(`${profile}: ${key} window ${width.toFixed(1)} ms wide`);
+        assert.ok(width <= WIDE_WINDOW_MS, `${key}: window ${width.toFixed(1)} ms wide through AMQP`);
+      }
       const queue = run.report.queue!;
       assert.equal(queue.name, `grpc-job-${run.report.jobId}`, "the job's queue, not a decoy whose id contains the job id");
       assert.match(
@@ -82,6 +91,7 @@ describe('a real broker, AMQP and management API', { skip }, () => {
       o.broker.amqpUrl = undefined;
     });
     assertFollowsTruth(run, 'queueCreatedMs', MANAGEMENT_POLL_MS + SLACK_MS);
+    assertWindowHolds(run, 'queueCreatedMs', STEP_RTT_MS);
     const queue = run.report.queue!;
     assert.match(queue.source, /^management API \(statistics lag ≈5 s\)$/);
     // Right after the declare the broker sends no statistics: unknown, not zero.
@@ -96,6 +106,8 @@ describe('a real broker, AMQP and management API', { skip }, () => {
         attached >= truth && attached <= truth + node.statsLagMs + MANAGEMENT_POLL_MS + SLACK_MS,
         `consumer seen at ${attached}, attached at ${truth}`,
       );
+      // Its window reaches back over the statistics lag.
+      assertWindowHolds(run, 'consumerAttachedMs', STEP_RTT_MS);
     } else {
       // A default broker shows a consumer up to 5 s late: this run (5 s) may end first, and then says so.
       const endMs = run.report.metadataAttempts.at(-1)!.atMs;

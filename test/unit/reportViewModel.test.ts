@@ -238,6 +238,24 @@ describe('report view-model: logs', () => {
     assert.equal(pod!.note, 'could not read all of it: cannot read: 403 Forbidden; 4 more kept lines not listed');
   });
 
+  test('markers carry their timing window only where it is wide, in the same words as the text report', () => {
+    const report = healthyReport();
+    report.timingWindows.jobCreatedMs = { afterMs: null, atOrBeforeMs: 310 };
+    const { timeline } = reportView(done(report));
+    const consumer = lane(timeline!.lanes, 'consumer').markers[0]!;
+    assert.deepEqual(consumer.window, { fromMs: 5209, toMs: 5311, note: 'between 5.209s and 5.311s' });
+    assert.deepEqual(
+      lane(timeline!.lanes, 'pod').markers.map((m) => m.window),
+      [undefined, undefined, undefined, undefined],
+      'the watched pod stages are 4 ms wide: unannotated',
+    );
+    assert.deepEqual(
+      lane(timeline!.lanes, 'queue').markers.map((m) => m.window?.note),
+      ['between 3.850s and 4.100s', 'between 3.850s and 5.200s'],
+    );
+    assert.deepEqual(lane(timeline!.lanes, 'job').markers[0]!.window, { fromMs: null, toMs: 310, note: 'no earlier bound' });
+  });
+
   test('no logs followed: no groups', () => {
     assert.deepEqual(reportView(done(configureFailedReport())).logs, []);
   });

@@ -23,6 +23,7 @@ import {
   podFailedReport,
   podPendingReport,
 } from '../fixtures/reports';
+import { assertReportContract } from '../helpers/reportContract';
 
 const ALL = {
   healthy: healthyReport,
@@ -91,6 +92,24 @@ describe('renderJson', () => {
     assert.match(json, /^\{\n {2}"schemaVersion": 1,\n/);
   });
 
+  test('timingWindows: one per non-null timing, atOrBeforeMs the timing; a stored report without windows has no lower bounds', () => {
+    const r = podPendingReport();
+    // A window whose timing is null is not the contract's: dropped.
+    r.timingWindows.podReadyMs = { afterMs: 1, atOrBeforeMs: 2 };
+    const parsed = JSON.parse(renderJson(r));
+    assert.deepEqual(parsed.timingWindows, {
+      configureMs: { afterMs: 0, atOrBeforeMs: 231 },
+      jobCreatedMs: { afterMs: 306, atOrBeforeMs: 310 },
+      podCreatedMs: { afterMs: 398, atOrBeforeMs: 402 },
+    });
+    assertReportContract(parsed);
+    const stored = healthyReport() as Partial<Report>;
+    delete stored.timingWindows;
+    const old = JSON.parse(renderJson(stored as Report));
+    assert.deepEqual(old.timingWindows.consumerReadyMs, { afterMs: null, atOrBeforeMs: 5311 });
+    assertReportContract(old);
+  });
+
   test('keeps the contract key order whatever order the report was built in', () => {
     const r = healthyReport();
     const shuffled = Object.fromEntries(Object.entries(r).reverse()) as unknown as Report;
@@ -103,6 +122,7 @@ describe('renderJson', () => {
       'startedAt',
       'scenario',
       'timings',
+      'timingWindows',
       'pods',
       'metadataAttempts',
       'queue',
@@ -112,6 +132,7 @@ describe('renderJson', () => {
     ]);
     assert.deepEqual(Object.keys(parsed.timings), [...TIMING_KEYS]);
     assert.deepEqual(Object.keys(parsed.probe), ['apiRequests', 'apiBytes', 'backendRequests', 'startDelayMs']);
+    assert.deepEqual(Object.keys(parsed.timingWindows), [...TIMING_KEYS]);
     assert.deepEqual(Object.keys(parsed.scenario), ['id', 'severity', 'title', 'summary', 'evidence', 'suggestions']);
     assert.deepEqual(Object.keys(parsed.pods[0]), [
       'name',
@@ -162,10 +183,34 @@ describe('renderTextReport', () => {
     const healthy = section(renderTextReport(healthyReport()), 'TIMING ANALYSIS');
     for (const key of TIMING_KEYS) {
       const v = healthyReport().timings[key];
-      assert.match(lineOf(healthy, key), new RegExp(`${formatSeconds(v).replace('.', '\\.')}$`));
+      assert.match(lineOf(healthy, key), new RegExp(`${formatSeconds(v).replace('.', '\\.')}(  \\(between [0-9.]+s and [0-9.]+s\\))?$`));
     }
     const failed = section(renderTextReport(configureFailedReport()), 'TIMING ANALYSIS');
     for (const key of TIMING_KEYS) assert.match(lineOf(failed, key), /—$/);
+  });
+
+  test('a wide timing window is shown after the time, a narrow one not, none when nothing bounds it', () => {
+    const r = healthyReport();
+    r.timingWindows.podScheduledMs = { afterMs: 402, atOrBeforeMs: 415 };
+    r.timingWindows.podRunningMs = { afterMs: 3070, atOrBeforeMs: 3120 }; // exactly the threshold: narrow
+    r.timingWindows.podReadyMs = { afterMs: 3349, atOrBeforeMs: 3400 }; // 51 ms: wide
+    r.timingWindows.jobCreatedMs = { afterMs: null, atOrBeforeMs: 310 };
+    const text = section(renderTextReport(r), 'TIMING ANALYSIS');
+    assert.match(lineOf(text, 'consumerReadyMs'), /consumer ready\s+5\.311s {2}\(between 5\.209s and 5\.311s\)$/);
+    assert.match(lineOf(text, 'podScheduledMs'), /0\.415s$/);
+    assert.match(lineOf(text, 'podRunningMs'), /3\.120s$/);
+    assert.match(lineOf(text, 'podReadyMs'), /3\.400s {2}\(between 3\.349s and 3\.400s\)$/);
+    assert.match(lineOf(text, 'jobCreatedMs'), /0\.310s {2}\(no earlier bound\)$/);
+    assert.match(text, /shown when wider than 50 ms/);
+    const markdown = renderMarkdown(r);
+    assert.match(lineOf(markdown, '`consumerReadyMs`'), /\| 5\.311s \(between 5\.209s and 5\.311s\) \| 0\.111s \|$/);
+    assert.match(lineOf(markdown, '`podRunningMs`'), /\| 3\.120s \| 2\.705s \|$/);
+    // A run stored before windows existed reads as before.
+    const stored = healthyReport() as Partial<Report>;
+    delete stored.timingWindows;
+    const old = section(renderTextReport(stored as Report), 'TIMING ANALYSIS');
+    assert.doesNotMatch(old, /\(between|no earlier bound/);
+    assert.doesNotMatch(renderMarkdown(stored as Report), /\(between|no earlier bound/);
   });
 
   test('durations between milestones and where the time went', () => {
@@ -251,7 +296,7 @@ describe('renderMarkdown', () => {
   test('every timing key in the table with since-t0 and delta from previous milestone', () => {
     const healthy = renderMarkdown(healthyReport());
     assert.match(lineOf(healthy, '`podRunningMs`'), /\| 3\.120s \| 2\.705s \|$/);
-    assert.match(lineOf(healthy, '`configureMs`'), /\| 0\.231s \| — \|$/);
+    assert.match(lineOf(healthy, '`configureMs`'), /\| 0\.231s \(between 0\.000s and 0\.231s\) \| — \|$/);
     assert.match(lineOf(healthy, 'Where the time went'), /scheduled → running took 2\.705s/);
     const failed = renderMarkdown(configureFailedReport());
     for (const key of TIMING_KEYS) assert.match(lineOf(failed, `\`${key}\``), /\| — \| — \|$/);

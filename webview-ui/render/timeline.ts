@@ -39,11 +39,23 @@ export function renderTimeline(view: TimelineView): SVGElement {
     for (const bar of lane.bars) group.append(barNode(bar, x, mid));
     for (const m of lane.markers) {
       const cx = x(m.atMs);
+      const when = m.window ? `${formatSeconds(m.atMs)}, ${m.window.note}` : formatSeconds(m.atMs);
+      // A wide window: a thin span under the lane from the last "not yet" observation to the marker.
+      if (m.window && m.window.fromMs !== null) {
+        const x1 = x(m.window.fromMs);
+        group.append(
+          svg(
+            'rect',
+            { class: 'window', x: x1, y: mid + BAR_H / 2 + 2, width: Math.max(2, x(m.window.toMs) - x1), height: 3 },
+            svg('title', {}, `${m.label}: ${m.window.note}`),
+          ),
+        );
+      }
       group.append(
         svg(
           'path',
           { class: `marker tone-${m.tone}`, d: `M${cx} ${mid - 9} l6 9 l-6 9 l-6 -9 z` },
-          svg('title', {}, `${m.label} (${formatSeconds(m.atMs)})`),
+          svg('title', {}, `${m.label} (${when})`),
         ),
       );
     }

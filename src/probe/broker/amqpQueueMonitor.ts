@@ -95,6 +95,8 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
   const source = amqpSource(interval);
   const names: string[] = [];
   const lastKey = new Map<string, string>();
+  /** When the last successful check of each name began: it saw what the last emitted observation says (or no queue). */
+  const lastCheckStarted = new Map<string, Stamp>();
   let jobId: string | null = null;
   let provideJobId!: (id: string) => void;
   const jobIdKnown = new Promise<string>((resolve) => (provideJobId = resolve));
@@ -163,6 +165,7 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
   async function check(name: string): Promise<void> {
     const ch = await ensureChannel();
     let queue: QueueObservation | null = null;
+    const started = opts.now();
     try {
       const ok = await ch.checkQueue(name);
       queue = { name, firstSeenMs: 0, messages: ok.messageCount, consumers: ok.consumerCount, source, via: 'amqp' };
@@ -171,9 +174,15 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
       if (channel === ch) channel = null;
     }
     emitAccess({ state: 'watching' });
+    const previous = lastCheckStarted.get(name);
+    lastCheckStarted.set(name, started);
     if (!queue) return;
     const key = `${queue.messages}|${queue.consumers}`;
-    if (lastKey.get(name) !== key) opts.emit({ kind: 'queue.changed', at: opts.now(), queue });
+    if (lastKey.get(name) !== key) {
+      const at = opts.now();
+      if (previous !== undefined) queue.previousCheckBeforeMs = Math.round((at - previous) * 1000) / 1000;
+      opts.emit({ kind: 'queue.changed', at, queue });
+    }
     lastKey.set(name, key);
   }
 

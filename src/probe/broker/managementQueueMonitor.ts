@@ -103,7 +103,8 @@ function serverReason(text: string): string {
 export function startManagementQueueMonitor(opts: QueueMonitorOptions): MonitorRun {
   const { broker, signal } = opts;
   const { base, authorization } = managementEndpoint(broker);
-  const source = managementSource(broker.managementStatsLagMs);
+  const statsLagMs = broker.managementStatsLagMs ?? DEFAULT_MANAGEMENT_STATS_LAG_MS;
+  const source = managementSource(statsLagMs);
   const vhostPath = encodeURIComponent(broker.vhost);
   let provideJobId!: (id: string) => void;
   const jobIdKnown = new Promise<string>((resolve) => (provideJobId = resolve));
@@ -151,6 +152,8 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): MonitorR
   let last = '';
   let access: 'watching' | 'unavailable' | null = null;
   let lastError = '';
+  /** When the last successful check began: it saw what the last emitted observation says (or no queue). */
+  let lastCheckStarted: Stamp | null = null;
 
   /** Queues of the vhost whose names match the job, filtered by the server when it can. */
   async function findQueue(): Promise<Json | null> {
@@ -180,11 +183,15 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): MonitorR
   }
 
   async function pollOnce(): Promise<void> {
+    const started = opts.now();
     try {
       if (name === null) {
         const row = await findQueue();
         markWatching();
-        if (!row) return;
+        if (!row) {
+          lastCheckStarted = started;
+          return;
+        }
         name = row.name as string;
       }
       const detail = await getJson(`/api/queues/${vhostPath}/${encodeURIComponent(name)}`, `queue ${name}`);
@@ -192,6 +199,7 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): MonitorR
       if (detail === null) {
         // Deleted since it was found (or a listing raced a delete): look for it again.
         name = null;
+        lastCheckStarted = started;
         return;
       }
       const q = obj(detail);
@@ -205,10 +213,16 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): MonitorR
         via: 'management',
         // Without statistics the consumer list is as stale as the count: unknown too.
         consumerDetails: count(q.consumers) === null ? null : consumersFrom(q.consumer_details),
+        statsLagMs,
       };
       const key = JSON.stringify([queue.name, queue.messages, queue.consumers, queue.consumerDetails?.map((c) => c.tag) ?? null]);
-      if (key !== last) opts.emit({ kind: 'queue.changed', at: opts.now(), queue });
+      if (key !== last) {
+        const at = opts.now();
+        if (lastCheckStarted !== null) queue.previousCheckBeforeMs = Math.round((at - lastCheckStarted) * 1000) / 1000;
+        opts.emit({ kind: 'queue.changed', at, queue });
+      }
       last = key;
+      lastCheckStarted = started;
     } catch (e) {
       if (signal.aborted) return;
       const reason = `cannot read queues from ${base}: ${e instanceof ManagementApiError ? e.message : describeError(e)}`;

@@ -2,8 +2,11 @@
 // first seen (by any source), the freshest figures (AMQP when it was checked, else the management API),
 // the consumers the management API listed, and every change each source saw. Pure.
 import type { Observation, QueueConsumer, QueueLog, QueueObservation, QueueSample, QueueSourceKind, QueueState } from '../model';
+import { latest, roundMs } from '../timingWindows';
 
 const MAX_HISTORY = 200;
+/** The statistics lag assumed for a management observation that does not say (a default broker's interval). */
+const UNSTATED_MANAGEMENT_LAG_MS = 5_000;
 
 export interface QueueAnalysis {
   queue: QueueState | null;
@@ -11,6 +14,10 @@ export interface QueueAnalysis {
   queueLog: QueueLog | null;
   queueCreatedMs: number | null;
   consumerAttachedMs: number | null;
+  /** The last check (of any source) that saw no queue before it was first seen; null: none known. */
+  queueCreatedAfterMs: number | null;
+  /** The last moment a check showed no consumer (no queue, or 0 consumers less the figures' lag); null: none known. */
+  consumerAttachedAfterMs: number | null;
   /** Which source saw the queue first and the consumer first. */
   createdVia: QueueSourceKind | null;
   attachedVia: QueueSourceKind | null;
@@ -24,10 +31,14 @@ export function analyseQueue(ordered: readonly Observation[]): QueueAnalysis {
   let consumerAttachedMs: number | null = null;
   let createdVia: QueueSourceKind | null = null;
   let attachedVia: QueueSourceKind | null = null;
-  const latest = new Map<QueueSourceKind, QueueObservation>();
+  const latestBySource = new Map<QueueSourceKind, QueueObservation>();
   const history: QueueSample[] = [];
   const others = new Set<string>();
   let details: QueueConsumer[] | null = null;
+  // Per source: its previous observation of the queue, and whether it has shown a consumer yet.
+  const seen = new Map<QueueSourceKind, { previous: QueueObservation; sawConsumer: boolean }>();
+  const noQueue: number[] = [];
+  const noConsumer: number[] = [];
 
   for (const o of ordered) {
     if (o.kind !== 'queue.changed') continue;
@@ -46,7 +57,20 @@ export function analyseQueue(ordered: readonly Observation[]): QueueAnalysis {
       consumerAttachedMs = o.atMs;
       attachedVia = via;
     }
-    latest.set(via, q);
+    // A source emits only changes: the check it began before this observation saw what it said last time.
+    const before = seen.get(via);
+    if (q.previousCheckBeforeMs !== undefined) {
+      const checkBegan = roundMs(o.atMs - q.previousCheckBeforeMs);
+      if (!before) {
+        noQueue.push(checkBegan); // no queue yet, so no consumer either
+        noConsumer.push(checkBegan);
+      } else if (!before.sawConsumer && before.previous.consumers === 0) {
+        const lag = before.previous.statsLagMs ?? (via === 'amqp' ? 0 : UNSTATED_MANAGEMENT_LAG_MS);
+        noConsumer.push(roundMs(checkBegan - lag));
+      }
+    }
+    seen.set(via, { previous: q, sawConsumer: (before?.sawConsumer ?? false) || (q.consumers ?? 0) > 0 });
+    latestBySource.set(via, q);
     if (q.consumerDetails) details = q.consumerDetails;
     if (history.length < MAX_HISTORY) history.push({ atMs: o.atMs, source: via, messages: q.messages, consumers: q.consumers });
   }
@@ -56,13 +80,17 @@ export function analyseQueue(ordered: readonly Observation[]): QueueAnalysis {
       queueLog: null,
       queueCreatedMs: null,
       consumerAttachedMs: null,
+      queueCreatedAfterMs: null,
+      consumerAttachedAfterMs: null,
       createdVia: null,
       attachedVia: null,
       otherNames: [],
     };
   }
-  const amqp = latest.get('amqp');
-  const management = latest.get('management');
+  const amqp = latestBySource.get('amqp');
+  const management = latestBySource.get('management');
+  // Only bounds before the sighting count: a later "not yet" means the observations disagree (a lag estimate too small).
+  const before = (bounds: number[], atMs: number | null) => (atMs === null ? null : latest(...bounds.filter((b) => b <= atMs)));
   const figures = (amqp ?? management)!;
   const source = amqp && management ? `${amqp.source}; consumer details: ${management.source}` : figures.source;
   return {
@@ -76,6 +104,8 @@ export function analyseQueue(ordered: readonly Observation[]): QueueAnalysis {
     queueLog: { consumers: details ?? [], history },
     queueCreatedMs: firstSeenMs,
     consumerAttachedMs,
+    queueCreatedAfterMs: before(noQueue, firstSeenMs),
+    consumerAttachedAfterMs: before(noConsumer, consumerAttachedMs),
     createdVia,
     attachedVia,
     otherNames: [...others],

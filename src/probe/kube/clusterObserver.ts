@@ -149,6 +149,8 @@ export class ClusterObserver {
   private readonly healthy = new Set<Kind>();
   private access: ClusterAccess | null = null;
   private readonly notices = new Set<string>();
+  /** When each watch last delivered anything (performance.now()); it delivers in resourceVersion order. */
+  private readonly lastDelivery: Record<Kind, number | null> = { pods: null, jobs: null, events: null };
   private stopper: AbortController | null = null;
   private loops: Promise<unknown> = Promise.resolve();
 
@@ -201,7 +203,18 @@ export class ClusterObserver {
 
   // --- what the watches deliver -----------------------------------------------------------------
 
-  private podChanged(snapshot: PodSnapshot): void {
+  /**
+   * Notes a delivery of `kind` now; returns how long before it the previous one came (undefined: none
+   * yet). Observations carry it as `previousDeliveryBeforeMs`, the lower bound of their timing windows.
+   */
+  private delivered(kind: Kind): { previousDeliveryBeforeMs?: number } {
+    const now = performance.now();
+    const previous = this.lastDelivery[kind];
+    this.lastDelivery[kind] = now;
+    return previous === null ? {} : { previousDeliveryBeforeMs: Math.round((now - previous) * 1000) / 1000 };
+  }
+
+  private podChanged(snapshot: PodSnapshot, since: { previousDeliveryBeforeMs?: number } = this.delivered('pods')): void {
     const json = JSON.stringify(snapshot);
     if (this.podsByUid.get(snapshot.uid)?.json === json) return;
     if (snapshot.deleted) {
@@ -212,14 +225,14 @@ export class ClusterObserver {
       this.podUidByName.set(snapshot.name, snapshot.uid);
     }
     for (const sub of this.subscriptions) {
-      sub.offer({ kind: 'pod.changed', pod: snapshot }, (id) => matchPod(snapshot, id, sub.subscriber.match) !== null);
+      sub.offer({ kind: 'pod.changed', pod: snapshot, ...since }, (id) => matchPod(snapshot, id, sub.subscriber.match) !== null);
     }
   }
 
-  private jobChanged(raw: RawObject): void {
+  private jobChanged(raw: RawObject, since: { previousDeliveryBeforeMs?: number } = this.delivered('jobs')): void {
     const job = jobSnapshot(raw);
     for (const sub of this.subscriptions) {
-      sub.offer({ kind: 'job.changed', job }, (id) => {
+      sub.offer({ kind: 'job.changed', job, ...since }, (id) => {
         const names = jobNamesFor(id, sub.subscriber.match);
         return job.name === names.primary || names.related.includes(job.name);
       });
@@ -249,28 +262,31 @@ export class ClusterObserver {
 
   /** A full list: what is not in it any more was deleted while the watch was down. */
   private reconcilePods(items: RawObject[]): void {
+    // A list is one delivery: every item in it is the namespace as of one resourceVersion.
+    const since = this.delivered('pods');
     const listed = new Set<string>();
     for (const item of items) {
       const snapshot = podSnapshot(item);
       listed.add(snapshot.uid);
-      this.podChanged(snapshot);
+      this.podChanged(snapshot, since);
     }
     for (const [uid, { snapshot }] of [...this.podsByUid]) {
       // Keep its labels, so a label-only match still recognises the deletion.
-      if (!listed.has(uid)) this.podChanged({ ...snapshot, deleted: true });
+      if (!listed.has(uid)) this.podChanged({ ...snapshot, deleted: true }, since);
     }
   }
 
   /** The runs' own pods, read again after a 410: those of them not found any more were deleted. */
   private resyncedPods(items: RawObject[]): void {
+    const since = this.delivered('pods');
     const found = new Set<string>();
     for (const item of items) {
       const snapshot = podSnapshot(item);
       found.add(snapshot.uid);
-      this.podChanged(snapshot);
+      this.podChanged(snapshot, since);
     }
     for (const [uid, { snapshot }] of [...this.podsByUid]) {
-      if (!found.has(uid) && this.isSomeRunsPod(snapshot)) this.podChanged({ ...snapshot, deleted: true });
+      if (!found.has(uid) && this.isSomeRunsPod(snapshot)) this.podChanged({ ...snapshot, deleted: true }, since);
     }
   }
 
@@ -357,10 +373,15 @@ export class ClusterObserver {
       else if (kind === 'jobs') this.jobChanged(obj);
       else this.eventChanged(obj);
     };
-    const each = (items: RawObject[]) => items.forEach((item) => change('MODIFIED', item));
+    const each = (items: RawObject[]) => {
+      if (kind !== 'jobs') return items.forEach((item) => change('MODIFIED', item));
+      const since = this.delivered('jobs');
+      for (const item of items) this.jobChanged(item, since);
+    };
     return {
       onList: kind === 'pods' ? (items) => this.reconcilePods(items) : each,
       onChange: change,
+      onBookmark: () => void this.delivered(kind),
       resync: (s) => this.resync(kind, path, AbortSignal.any([s, signal])),
       onResync: kind === 'pods' ? (items) => this.resyncedPods(items) : each,
       onNotice: (text) => this.notice(text),

@@ -21,6 +21,8 @@ export interface ListWatchHandlers {
   /** A complete list (the first one, or a re-list after 410): the caller reconciles its cache with it. */
   onList(items: RawObject[]): void;
   onChange(type: WatchChange, obj: RawObject): void;
+  /** A bookmark: every change up to its resourceVersion has been delivered (the watch is live). */
+  onBookmark?(): void;
   /** The kind is observed live again (after the first list, or after recovering from errors). */
   onHealthy(): void;
   /** An attempt failed; the loop retries with backoff until aborted. */
@@ -87,7 +89,11 @@ export async function runListWatch(kc: KubeConfig, handlers: ListWatchHandlers, 
       const head = await list({ limit: '1' });
       const current = head.metadata?.resourceVersion ?? '';
       if (current) {
-        if (!started) return current;
+        if (!started) {
+          // Like a bookmark: everything up to this resourceVersion has been seen, the rest will come.
+          handlers.onBookmark?.();
+          return current;
+        }
         const items = handlers.resync ? await handlers.resync(signal) : null;
         if (items) {
           handlers.onResync?.(items);
@@ -177,6 +183,7 @@ async function consumeWatch(
       }
       if (obj.metadata?.resourceVersion) cursor.resourceVersion = obj.metadata.resourceVersion;
       if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') handlers.onChange(event.type, obj);
+      else if (event.type === 'BOOKMARK') handlers.onBookmark?.();
     }
   } catch (e) {
     if (e instanceof KubeAccessError) throw e;

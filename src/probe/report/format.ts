@@ -2,7 +2,7 @@
 // how a time, a gap between milestones or a run of metadata attempts is described.
 
 import { TIMING_KEYS } from '../model';
-import type { Report, TimingKey, Timings } from '../model';
+import type { Report, TimingKey, TimingWindow, TimingWindows, Timings } from '../model';
 import { oneLine, truncate } from '../text';
 import { NEVER, count, formatBytes, formatSeconds, formatStamp } from '../phrasing';
 import { foldAttempts, type AttemptRun } from '../attempts';
@@ -21,6 +21,43 @@ export const TIMING_LABELS: Record<TimingKey, string> = {
   consumerAttachedMs: 'consumer attached',
   consumerReadyMs: 'consumer ready',
 };
+
+/**
+ * A timing's window is shown only when it is wider than this. 50 ms is twice the finest poll the probe
+ * runs (the AMQP passive declare, every 25 ms), so a stage seen by a live watch in a busy namespace or by
+ * that check reads as the plain time, while the metadata poller's ~100 ms gap, the management API's
+ * 250 ms polls and statistics lag, and a pod stage bounded only by its previous snapshot are shown.
+ */
+export const WIDE_WINDOW_MS = 50;
+
+/** What a shown window means, said once under each table of times. */
+export const WINDOW_LEGEND =
+  `"between A and B": it happened after the last observation that had not seen it yet (A) and at or before the first that did (B); ` +
+  `shown when wider than ${WIDE_WINDOW_MS} ms.`;
+
+/** The window of one timing; a report stored before windows existed has none. */
+export function windowOf(report: Pick<Report, 'timingWindows'>, key: TimingKey): TimingWindow | null {
+  const windows: TimingWindows | undefined = report.timingWindows;
+  return windows?.[key] ?? null;
+}
+
+/**
+ * `between 2.262s and 2.362s` for a window wider than WIDE_WINDOW_MS, `no earlier bound` when nothing
+ * bounds it from below, null when it is narrow (or unknown): the one way every output words uncertainty.
+ */
+export function windowNote(window: TimingWindow | null): string | null {
+  if (!window) return null;
+  if (window.afterMs === null) return 'no earlier bound';
+  if (window.atOrBeforeMs - window.afterMs <= WIDE_WINDOW_MS) return null;
+  return `between ${formatSeconds(window.afterMs)} and ${formatSeconds(window.atOrBeforeMs)}`;
+}
+
+/** `2.362s`, or `2.362s (between 2.262s and 2.362s)` when its window is wide; `—` when never observed. */
+export function formatTiming(report: Pick<Report, 'timings' | 'timingWindows'>, key: TimingKey): string {
+  const ms = report.timings[key];
+  const note = ms === null ? null : windowNote(windowOf(report, key));
+  return note ? `${formatSeconds(ms)} (${note})` : formatSeconds(ms);
+}
 
 /** The chain of milestones a job walks through; the queue milestones are left out because they run
  *  beside the pod's start rather than after it, so a gap to them would mislead. */

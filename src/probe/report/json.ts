@@ -13,6 +13,7 @@ import type {
   Report,
   ReportLogs,
   ReportPod,
+  TimingWindows,
   Timings,
 } from '../model';
 
@@ -34,6 +35,7 @@ function ordered(r: Report): Report {
       suggestions: [...r.scenario.suggestions],
     },
     timings: orderedTimings(r.timings),
+    timingWindows: orderedWindows(r.timings, r.timingWindows),
     pods: r.pods.map(orderedPod),
     metadataAttempts: r.metadataAttempts.map((a) => ({ atMs: a.atMs, status: a.status ?? null, error: a.error ?? null })),
     queue: r.queue ? orderedQueue(r.queue) : null,
@@ -112,6 +114,21 @@ function orderedLogs(logs: ReportLogs): Required<ReportLogs> {
 function orderedTimings(t: Timings): Timings {
   const out = {} as Timings;
   for (const key of TIMING_KEYS) out[key] = t[key] ?? null;
+  return out;
+}
+
+/**
+ * One window per non-null timing, in the timings' order; a report built before windows existed (a stored
+ * run) has none, and then nothing is known to bound the event from below.
+ */
+function orderedWindows(t: Timings, windows: TimingWindows | undefined): TimingWindows {
+  const out: TimingWindows = {};
+  for (const key of TIMING_KEYS) {
+    const at = t[key];
+    if (at === null || at === undefined) continue;
+    const w = windows?.[key];
+    out[key] = { afterMs: w?.afterMs ?? null, atOrBeforeMs: at };
+  }
   return out;
 }
 

@@ -2,9 +2,24 @@
 // cluster or the backend goes through `md()`, because a pod label or an error body is attacker-shaped
 // text: it must not break a table, open a link, embed an image or smuggle HTML into a rendered page.
 
+import { TIMING_KEYS } from '../model';
 import type { LogLine, Report, ReportPod } from '../model';
 import { count } from '../phrasing';
-import { NEVER, TIMING_LABELS, foldAttempts, formatRun, formatSeconds, oneLine, podState, timingRows, whereTimeWent } from './format';
+import {
+  NEVER,
+  TIMING_LABELS,
+  foldAttempts,
+  formatRun,
+  formatSeconds,
+  formatTiming,
+  oneLine,
+  podState,
+  timingRows,
+  WINDOW_LEGEND,
+  whereTimeWent,
+  windowNote,
+  windowOf,
+} from './format';
 
 export function renderMarkdown(report: Report): string {
   const s = report.scenario;
@@ -66,9 +81,12 @@ function row(cells: readonly string[]): string {
 function timings(r: Report): string[] {
   const lines = ['### Timings', '', row(['Milestone', 'Key', 'Since t0', 'Δ from previous']), row(['---', '---', '---:', '---:'])];
   for (const t of timingRows(r.timings)) {
-    lines.push(row([TIMING_LABELS[t.key], `\`${t.key}\``, formatSeconds(t.ms), formatSeconds(t.deltaMs)]));
+    lines.push(row([TIMING_LABELS[t.key], `\`${t.key}\``, formatTiming(r, t.key), formatSeconds(t.deltaMs)]));
   }
   lines.push('', `Where the time went: ${whereTimeWent(r)}`);
+  if (TIMING_KEYS.some((key) => r.timings[key] !== null && windowNote(windowOf(r, key)) !== null)) {
+    lines.push('', WINDOW_LEGEND);
+  }
   return lines;
 }
 

@@ -16,7 +16,10 @@ import {
   oneLine,
   podState,
   stalledAfter,
+  WINDOW_LEGEND,
   whereTimeWent,
+  windowNote,
+  windowOf,
   wrap,
 } from './format';
 import { logSectionLines, queueLines } from './logsText';
@@ -133,9 +136,14 @@ function podSection(pods: readonly ReportPod[]): string[] {
 
 function timingSection(r: Report): string[] {
   const lines = ['Milestones (seconds since t0):'];
+  let windows = false;
   for (const key of TIMING_KEYS) {
-    lines.push(`  ${key.padEnd(20)}${TIMING_LABELS[key].padEnd(20)}${formatSeconds(r.timings[key]).padStart(10)}`);
+    const ms = r.timings[key];
+    const note = ms === null ? null : windowNote(windowOf(r, key));
+    windows ||= note !== null;
+    lines.push(`  ${key.padEnd(20)}${TIMING_LABELS[key].padEnd(20)}${formatSeconds(ms).padStart(10)}${note ? `  (${note})` : ''}`);
   }
+  if (windows) lines.push(...wrap(WINDOW_LEGEND, WIDTH, '  '));
   const durations = milestoneDurations(r.timings);
   lines.push('', 'Durations between milestones:');
   for (const d of durations) lines.push(`  ${d.label.padEnd(30)}${formatSeconds(d.ms).padStart(10)}`);
