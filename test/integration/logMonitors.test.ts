@@ -1,7 +1,7 @@
 // The backend-log and pod-log monitors against the sandbox, whose backend and pods write scripted lines
 // (with kubelet-style timestamps) through the simulated API server: what is kept, with which times, and
 // what a restart brings into the report.
-import { describe, test } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveKubeconfig } from '../../src/probe/kube/kubeconfig';
 import { startBackendLogMonitor } from '../../src/probe/logs/backendLogMonitor';
@@ -206,24 +206,35 @@ test("a refused configure: the backend's error is evidence; a selector that pick
   );
 });
 
-test('logs the probe may not read: one clear line, no crash, nothing left open', async (t) => {
-  const sandbox = await Sandbox.start();
-  t.after(() => sandbox.stop());
-  // RBAC that lets the probe find the backend's pods but not read their logs.
-  const kube = resolveKubeconfig({ kubeconfig: sandbox.noLogsKubeconfigPath });
+/** The backend-log monitor alone, through `kubeconfig`, collecting what it emits; stopped after the test. */
+function backendLogMonitor(t: TestContext, sandbox: Sandbox, kubeconfig: string, logs = defaultLogOptions(), apiMeter = newApiMeter()) {
+  const kube = resolveKubeconfig({ kubeconfig });
   assert.ok(kube.found);
   const controller = new AbortController();
   const seen: StampedObservation[] = [];
   const monitor = startBackendLogMonitor({
     kc: kube.kc,
     namespace: sandbox.namespace,
-    logs: defaultLogOptions(),
+    logs,
     clock: createProbeClock(),
     emit: (o) => seen.push(o),
     signal: controller.signal,
     requestTimeoutMs: 2000,
-    apiMeter: newApiMeter(),
+    apiMeter,
   });
+  const stop = async () => {
+    controller.abort();
+    await monitor.done;
+  };
+  t.after(stop);
+  return { monitor, seen, stop };
+}
+
+test('logs the probe may not read: one clear line, no crash, nothing left open', async (t) => {
+  const sandbox = await Sandbox.start();
+  t.after(() => sandbox.stop());
+  // RBAC that lets the probe find the backend's pods but not read their logs.
+  const { seen, stop } = backendLogMonitor(t, sandbox, sandbox.noLogsKubeconfigPath);
   await waitFor(() => seen.some((o) => o.kind === 'log.access' && o.access.state === 'unavailable'), { what: 'the refusal' });
   const refusal = seen.find((o) => o.kind === 'log.access' && o.access.state === 'unavailable');
   assert.ok(refusal?.kind === 'log.access' && refusal.access.state === 'unavailable');
@@ -231,34 +242,16 @@ test('logs the probe may not read: one clear line, no crash, nothing left open',
     refusal.access.reason,
     /^cannot read the backend's logs: 403 Forbidden from \/api\/v1\/namespaces\/panda\/pods\/panda-panda-focus-server-[^/]+\/log: pods "[^"]+" is forbidden: User "system:serviceaccount:panda:consumer-probe" cannot get resource "pods\/log"/,
   );
-  controller.abort();
-  await monitor.done;
+  await stop();
   assert.equal(sandbox.api.openFollows, 0);
 });
 
 test("the backend's pods are found through the Deployment the name prefix names, never by listing the namespace", async (t) => {
   const sandbox = await Sandbox.start({ noise: { unrelatedPods: 300 } });
   t.after(() => sandbox.stop());
-  const kube = resolveKubeconfig({ kubeconfig: sandbox.kubeconfigPath });
-  assert.ok(kube.found);
-  const controller = new AbortController();
-  const seen: StampedObservation[] = [];
   sandbox.api.usage.reset();
   const meter = newApiMeter();
-  const monitor = startBackendLogMonitor({
-    kc: kube.kc,
-    namespace: sandbox.namespace,
-    logs: defaultLogOptions(),
-    clock: createProbeClock(),
-    emit: (o) => seen.push(o),
-    signal: controller.signal,
-    requestTimeoutMs: 2000,
-    apiMeter: meter,
-  });
-  t.after(async () => {
-    controller.abort();
-    await monitor.done;
-  });
+  const { monitor, seen } = backendLogMonitor(t, sandbox, sandbox.kubeconfigPath, defaultLogOptions(), meter);
   await monitor.ready;
   const following = seen.find((o) => o.kind === 'log.access' && o.access.state === 'following');
   assert.ok(following?.kind === 'log.access' && following.access.state === 'following');
@@ -279,27 +272,10 @@ test("the backend's pods are found through the Deployment the name prefix names,
 test('a name prefix no workload carries falls back to one list of the namespace, and says so once', async (t) => {
   const sandbox = await Sandbox.start();
   t.after(() => sandbox.stop());
-  const kube = resolveKubeconfig({ kubeconfig: sandbox.kubeconfigPath });
-  assert.ok(kube.found);
-  const controller = new AbortController();
-  const seen: StampedObservation[] = [];
   const logs = defaultLogOptions();
   // The backend pod's name starts with this, but no Deployment or StatefulSet has it as its name.
   logs.backend = { enabled: true, podNamePrefix: 'panda-panda-focus' };
-  const monitor = startBackendLogMonitor({
-    kc: kube.kc,
-    namespace: sandbox.namespace,
-    logs,
-    clock: createProbeClock(),
-    emit: (o) => seen.push(o),
-    signal: controller.signal,
-    requestTimeoutMs: 2000,
-    apiMeter: newApiMeter(),
-  });
-  t.after(async () => {
-    controller.abort();
-    await monitor.done;
-  });
+  const { monitor, seen } = backendLogMonitor(t, sandbox, sandbox.kubeconfigPath, logs);
   await monitor.ready;
   const notices = seen.filter((o) => o.kind === 'cluster.notice');
   assert.equal(notices.length, 1);

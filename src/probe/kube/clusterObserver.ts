@@ -260,9 +260,12 @@ export class ClusterObserver {
     }
   }
 
-  /** A full list: what is not in it any more was deleted while the watch was down. */
-  private reconcilePods(items: RawObject[]): void {
-    // A list is one delivery: every item in it is the namespace as of one resourceVersion.
+  /**
+   * A list is one delivery: every item in it is the namespace as of one resourceVersion. Pods it should
+   * hold (`covers`: all of them for a full list, the runs' own for a re-read) but does not were deleted
+   * while the watch was down; they keep their labels, so a label-only match still recognises them.
+   */
+  private listedPods(items: RawObject[], covers: (pod: PodSnapshot) => boolean): void {
     const since = this.delivered('pods');
     const listed = new Set<string>();
     for (const item of items) {
@@ -271,22 +274,7 @@ export class ClusterObserver {
       this.podChanged(snapshot, since);
     }
     for (const [uid, { snapshot }] of [...this.podsByUid]) {
-      // Keep its labels, so a label-only match still recognises the deletion.
-      if (!listed.has(uid)) this.podChanged({ ...snapshot, deleted: true }, since);
-    }
-  }
-
-  /** The runs' own pods, read again after a 410: those of them not found any more were deleted. */
-  private resyncedPods(items: RawObject[]): void {
-    const since = this.delivered('pods');
-    const found = new Set<string>();
-    for (const item of items) {
-      const snapshot = podSnapshot(item);
-      found.add(snapshot.uid);
-      this.podChanged(snapshot, since);
-    }
-    for (const [uid, { snapshot }] of [...this.podsByUid]) {
-      if (!found.has(uid) && this.isSomeRunsPod(snapshot)) this.podChanged({ ...snapshot, deleted: true }, since);
+      if (!listed.has(uid) && covers(snapshot)) this.podChanged({ ...snapshot, deleted: true }, since);
     }
   }
 
@@ -379,11 +367,11 @@ export class ClusterObserver {
       for (const item of items) this.jobChanged(item, since);
     };
     return {
-      onList: kind === 'pods' ? (items) => this.reconcilePods(items) : each,
+      onList: kind === 'pods' ? (items) => this.listedPods(items, () => true) : each,
       onChange: change,
       onBookmark: () => void this.delivered(kind),
       resync: (s) => this.resync(kind, path, AbortSignal.any([s, signal])),
-      onResync: kind === 'pods' ? (items) => this.resyncedPods(items) : each,
+      onResync: kind === 'pods' ? (items) => this.listedPods(items, (pod) => this.isSomeRunsPod(pod)) : each,
       onNotice: (text) => this.notice(text),
       onHealthy: () => {
         this.healthy.add(kind);
