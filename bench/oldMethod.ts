@@ -40,6 +40,8 @@ export interface OldMethodResult {
   pods: Record<string, OldPodSighting>;
   /** First 200 from /metadata, ms since t0. */
   consumerReadyMs: number | null;
+  /** When it stopped polling /metadata (ready or timeout), ms since t0; null when configure failed. */
+  endedMs: number | null;
   podPolls: number;
   metadataPolls: number;
   /** Bytes of pod lists it received and parsed. */
@@ -127,6 +129,7 @@ export async function runOldMethod(opts: OldMethodOptions): Promise<OldMethodRes
     firstApiRequestAt: null,
     pods: {},
     consumerReadyMs: null,
+    endedMs: null,
     podPolls: 0,
     metadataPolls: 0,
     podListBytes: 0,
@@ -196,6 +199,7 @@ export async function runOldMethod(opts: OldMethodOptions): Promise<OldMethodRes
 
     const pods = pollPods();
     await pollMetadata();
+    result.endedMs = sinceT0();
     stop.abort();
     await pods;
     return result;

@@ -58,6 +58,8 @@ export interface RunMeasurement {
   /** Bytes per request kind and resource, names generalised (`list pods`, `follow log`, …). */
   apiBytesByKind: Record<string, number>;
   backendRequests: number;
+  /** t0 → the method's end (consumer ready, timeout): what backend requests per second are taken over. */
+  runMs: number | null;
   /** Old method: pods it took for the job's although they are not (decoys whose ids contain the id). */
   wrongPods: number;
   /** The longest the method's event loop was blocked during the run (every observation waits for it). */
@@ -167,6 +169,7 @@ async function measureRun(sandbox: Sandbox, worker: MethodWorker, method: Method
   let diagnosed: string | null = null;
   let wrongPods = 0;
   let loopStallMaxMs: number;
+  let runMs: number | null;
   if (method === 'probe') {
     const r = await worker.run({ type: 'run', method, options: probeOptionsFor(sandbox, scenario) }, profile.probe.timeoutMs);
     if (r.method !== 'probe') throw new Error('the worker answered for another method');
@@ -174,6 +177,7 @@ async function measureRun(sandbox: Sandbox, worker: MethodWorker, method: Method
     loopStallMaxMs = r.loopStallMaxMs;
     reported = r.result.timings;
     diagnosed = r.result.scenario;
+    runMs = r.result.endedMs;
   } else {
     const options: OldMethodOptions = {
       backendUrl: sandbox.backendUrlFor(scenario),
@@ -186,6 +190,7 @@ async function measureRun(sandbox: Sandbox, worker: MethodWorker, method: Method
     if (r.method !== 'old') throw new Error('the worker answered for another method');
     ({ jobId, t0 } = r.result);
     loopStallMaxMs = r.loopStallMaxMs;
+    runMs = r.result.endedMs;
     const primary = jobId === null ? undefined : sandbox.cluster.podNameOf(jobId);
     const seen = primary === undefined ? undefined : r.result.pods[primary];
     reported = {
@@ -231,6 +236,7 @@ async function measureRun(sandbox: Sandbox, worker: MethodWorker, method: Method
     apiBytes: usage.bytes,
     apiBytesByKind,
     backendRequests: backend.requests,
+    runMs,
     wrongPods,
     loopStallMaxMs,
   };

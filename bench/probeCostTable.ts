@@ -96,6 +96,13 @@ export function renderProbeCost(result: ProbeCostResult): string {
       },
     },
     {
+      label: 'backend requests / s of run',
+      cell: (runs) => {
+        const v = mean(runs.flatMap((r) => (r.runMs ? [r.backendRequests / (r.runMs / 1000)] : [])));
+        return { text: num(v, 1), value: v };
+      },
+    },
+    {
       label: 'peak RSS (MiB)',
       cell: (_runs, method, pods) => {
         const kib = summaryOf(method, pods)?.peakRssKiB ?? null;

@@ -15,6 +15,8 @@ export interface ProbeMethodResult {
   /** The report's timings: ms since t0, null when never observed. */
   timings: Record<TimingKey, number | null>;
   scenario: string;
+  /** When the run ended (consumer ready, timeout, configure failure), ms since t0. */
+  endedMs: number | null;
 }
 
 /** Plain data (it crosses to a worker process as JSON). */
@@ -26,6 +28,8 @@ export function probeOptionsFor(sandbox: Sandbox, profileName: string): ProbeOpt
 
 export async function runProductProbe(options: ProbeOptions): Promise<ProbeMethodResult> {
   const clock = createProbeClock();
-  const report = await startProbe(options, { clock }).report;
-  return { jobId: report.jobId, t0: clock.t0!, timings: report.timings, scenario: report.scenario.id };
+  const handle = startProbe(options, { clock });
+  const report = await handle.report;
+  const ended = handle.timeline.observations.find((o) => o.kind === 'probe.ended');
+  return { jobId: report.jobId, t0: clock.t0!, timings: report.timings, scenario: report.scenario.id, endedMs: ended?.atMs ?? null };
 }

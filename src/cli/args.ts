@@ -36,6 +36,8 @@ export type CliCommand =
       body?: string;
       timeoutS?: number;
       slowS?: number;
+      /** --poll-interval: poll /metadata evenly every this many ms (default: adaptive). */
+      pollIntervalMs?: number;
     } & OutputFlags &
       BrokerFlags &
       LogFlags)
@@ -48,7 +50,7 @@ export const USAGE = `usage:
   consumer-probe run --backend URL [--namespace NS] [--kubeconfig FILE] [--context NAME]
                      [--body FILE] [--timeout S] [--slow S] [--rabbitmq URL] [--amqp URL]
                      [--json FILE|-] [--markdown FILE] [--junit FILE] [--quiet]
-                     [--backend-pods PREFIX] [--backend-selector LABELS] [--backend-container NAME]
+                     [--poll-interval MS] [--backend-pods PREFIX] [--backend-selector LABELS] [--backend-container NAME]
                      [--no-logs]
   consumer-probe demo [--scenario ID] [--rabbitmq URL] [--amqp URL] [output flags]
   consumer-probe sandbox [--port N] [--rabbitmq URL --amqp URL] [--noise-pods N] [--noise-events N]
@@ -58,6 +60,8 @@ export const USAGE = `usage:
             declares the job's queue and attaches its consumer on that real RabbitMQ
   sandbox   serve the sandbox until Ctrl-C; prints the backend URL and a kubeconfig path
 
+  --poll-interval MS    poll GET /metadata evenly every MS ms (default: adaptive, slow until the job's
+                        pod is Ready, fast once a consumer attaches, ≤ 10 requests/s on average)
   --rabbitmq URL        RabbitMQ management API (queue, consumers; statistics lag ≈5 s)
   --amqp URL            AMQP URL: also check the queue with a passive declare (real time)
   --backend-pods PREFIX backend pods whose logs are followed (default panda-panda-focus-server)
@@ -96,6 +100,15 @@ function seconds(flag: string, value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new ProbeError('BAD_ARGUMENT', `--${flag} takes a positive number of seconds, got "${value}"`);
   return n;
+}
+
+/** A number of milliseconds, present only when given; its range is the options builder's to check. */
+function milliseconds<K extends string>(flag: string, key: K, value: string | undefined): { [k in K]?: number } {
+  if (value === undefined) return {};
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new ProbeError('BAD_ARGUMENT', `--${flag} takes a number of milliseconds, got "${value}"`);
+  return { [key]: n } as { [k in K]?: number };
 }
 
 function url(flag: string, value: string | undefined, schemes: string[]): string | undefined {
@@ -164,6 +177,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
         body: { type: 'string' },
         timeout: { type: 'string' },
         slow: { type: 'string' },
+        'poll-interval': { type: 'string' },
         'backend-pods': { type: 'string' },
         'backend-selector': { type: 'string' },
         'backend-container': { type: 'string' },
@@ -181,6 +195,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
         body: values.body as string | undefined,
         timeoutS: seconds('timeout', values.timeout as string | undefined),
         slowS: seconds('slow', values.slow as string | undefined),
+        ...milliseconds('poll-interval', 'pollIntervalMs', values['poll-interval'] as string | undefined),
         ...outputs(values),
         ...logFlags(values),
       };

@@ -9,6 +9,7 @@ export const FLAG_NAMES: OptionNames = {
   'backend.url': '--backend',
   timeoutMs: '--timeout',
   slowThresholdMs: '--slow',
+  'backend.pollIntervalMs': '--poll-interval',
   'kube.namespace': '--namespace',
   'broker.managementUrl': '--rabbitmq',
   'broker.amqpUrl': '--amqp',
@@ -24,6 +25,7 @@ export function runOverrides(cmd: Extract<CliCommand, { command: 'run' }>, env: 
       url: cmd.backend,
       body: cmd.body !== undefined ? readBodyFile(cmd.body) : undefined,
       token: env.CONSUMER_PROBE_TOKEN || undefined,
+      pollIntervalMs: cmd.pollIntervalMs,
     },
     kube: { kubeconfig: cmd.kubeconfig, context: cmd.context, namespace: cmd.namespace },
     broker: brokerGiven

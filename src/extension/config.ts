@@ -27,7 +27,7 @@ export class Config {
       namespace: this.read('namespace', ''),
       kubeconfig: this.read('kubeconfig', ''),
       context: this.read('context', ''),
-      pollIntervalMs: this.read('pollIntervalMs', 100),
+      pollIntervalMs: this.read<number | null>('pollIntervalMs', null),
       timeoutSeconds: this.read('timeoutSeconds', 30),
       slowThresholdSeconds: this.read('slowThresholdSeconds', 20),
       match: {

@@ -21,7 +21,8 @@ export interface ProbeSettings {
   namespace: string;
   kubeconfig: string;
   context: string;
-  pollIntervalMs: number;
+  /** null: adaptive polling; a number fixes an even interval. */
+  pollIntervalMs: number | null;
   timeoutSeconds: number;
   slowThresholdSeconds: number;
   match: Pick<MatchRules, 'primaryLabels' | 'primaryNames' | 'relatedLabels' | 'relatedNames' | 'jobName'>;
@@ -89,7 +90,7 @@ export function probeOverridesFromSettings(s: ProbeSettings, secrets: ProbeSecre
       metadataPath: s.metadataPath || undefined,
       body: s.requestBody ?? undefined,
       jobIdField: s.jobIdField || undefined,
-      pollIntervalMs: s.pollIntervalMs,
+      pollIntervalMs: s.pollIntervalMs ?? undefined,
       token: secrets.backendToken || undefined,
     },
     kube: { kubeconfig: given(s.kubeconfig), context: given(s.context), namespace: given(s.namespace) },

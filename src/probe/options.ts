@@ -40,6 +40,29 @@ export const DEFAULT_MATCH_RULES: MatchRules = {
   relatedJobNames: ['cleanup-job-{id}'],
 };
 
+/**
+ * Metadata polling paced by what the other sources see: slow while nothing downstream of the backend is
+ * ready, faster once the job's pod is Ready, fastest once a consumer is attached; never more than
+ * `maxPerSecond` requests on average over any stretch of the polling that starts with its first request
+ * (a token bucket; see backend/metadataPoller.ts).
+ */
+export interface AdaptivePolling {
+  mode: 'adaptive';
+  maxPerSecond: number;
+}
+
+/** Metadata polling every `intervalMs`, evenly, as the old test did. */
+export interface FixedPolling {
+  mode: 'fixed';
+  intervalMs: number;
+}
+
+/** How `GET /metadata/{id}` is polled: adaptive unless an interval was given (`--poll-interval`, `consumerProbe.pollIntervalMs`). */
+export type MetadataPolling = AdaptivePolling | FixedPolling;
+
+/** The adaptive budget: what the old fixed 100 ms interval cost. */
+export const DEFAULT_POLL_MAX_PER_SECOND = 10;
+
 export interface BackendOptions {
   /** Base URL of the backend, e.g. `https://focus.example:5000` (a path prefix is kept). */
   url: string;
@@ -50,7 +73,7 @@ export interface BackendOptions {
   jobIdField: string;
   /** Sent as `Authorization: Bearer …`; never logged or reported. */
   token?: string;
-  pollIntervalMs: number;
+  polling: MetadataPolling;
   /** Upper bound for one HTTP request, so a hanging backend cannot stall the probe. */
   requestTimeoutMs: number;
 }
@@ -158,7 +181,7 @@ export function defaultProbeOptions(backendUrl: string): ProbeOptions {
       metadataPath: '/metadata/{id}',
       body: DEFAULT_CONFIGURE_BODY,
       jobIdField: 'job_id',
-      pollIntervalMs: 100,
+      polling: { mode: 'adaptive', maxPerSecond: DEFAULT_POLL_MAX_PER_SECOND },
       requestTimeoutMs: 5_000,
     },
     kube: { enabled: true, syncTimeoutMs: 5_000 },
@@ -179,7 +202,11 @@ export function defaultProbeOptions(backendUrl: string): ProbeOptions {
 
 /** What a shell sets: any part of ProbeOptions, at any depth. `undefined` means "not set" (the default stays). */
 export interface ProbeOverrides {
-  backend?: Partial<BackendOptions>;
+  /**
+   * `pollIntervalMs` fixes an even interval (`polling: fixed`); without it polling is adaptive, within
+   * `pollMaxPerSecond` (default 10). Setting both is an error: an even interval has no budget to keep.
+   */
+  backend?: Partial<Omit<BackendOptions, 'polling'>> & { pollIntervalMs?: number; pollMaxPerSecond?: number };
   kube?: Partial<KubeOptions>;
   broker?: Partial<BrokerOptions>;
   match?: Partial<MatchRules>;
@@ -206,8 +233,18 @@ export function probeOptions(overrides: ProbeOverrides, names: OptionNames = {})
   const selector = o.logs?.backend?.labelSelector?.trim() || undefined;
   const logsBackend = { ...defaults.logs.backend, ...defined(o.logs?.backend), labelSelector: selector };
   if (selector && o.logs?.backend?.podNamePrefix === undefined) logsBackend.podNamePrefix = undefined;
+  const name = (path: string) => names[path] ?? path;
+  const { pollIntervalMs, pollMaxPerSecond, ...backend } = o.backend ?? {};
+  if (pollIntervalMs !== undefined && pollMaxPerSecond !== undefined) {
+    const message = `${name('backend.pollIntervalMs')} fixes an even interval; it cannot go with ${name('backend.pollMaxPerSecond')}, the budget of adaptive polling`;
+    throw new ProbeError('BAD_ARGUMENT', message);
+  }
+  const polling: MetadataPolling =
+    pollIntervalMs !== undefined
+      ? { mode: 'fixed', intervalMs: pollIntervalMs }
+      : { mode: 'adaptive', maxPerSecond: pollMaxPerSecond ?? DEFAULT_POLL_MAX_PER_SECOND };
   const options: ProbeOptions = {
-    backend: { ...defaults.backend, ...defined(o.backend), url },
+    backend: { ...defaults.backend, ...defined(backend), url, polling },
     kube: { ...defaults.kube, ...defined(o.kube) },
     broker: { ...defaults.broker, ...defined(o.broker) },
     match: { ...defaults.match, ...defined(o.match) },
@@ -220,7 +257,7 @@ export function probeOptions(overrides: ProbeOverrides, names: OptionNames = {})
     timeoutMs: o.timeoutMs ?? defaults.timeoutMs,
     slowThresholdMs: o.slowThresholdMs ?? defaults.slowThresholdMs,
   };
-  validate(options, (path) => names[path] ?? path);
+  validate(options, name);
   return options;
 }
 
@@ -271,7 +308,11 @@ function validate(o: ProbeOptions, name: (path: string) => string): void {
   }
   withId('backend.metadataPath', [o.backend.metadataPath]);
   if (!o.backend.jobIdField.trim()) bad(`${name('backend.jobIdField')} must name the answer's job id field`);
-  atLeast('backend.pollIntervalMs', o.backend.pollIntervalMs, 10, ' ms');
+  const polling = o.backend.polling;
+  if (polling.mode === 'fixed') atLeast('backend.pollIntervalMs', polling.intervalMs, 10, ' ms');
+  else if (!(Number.isFinite(polling.maxPerSecond) && polling.maxPerSecond > 0 && polling.maxPerSecond <= 100)) {
+    bad(`${name('backend.pollMaxPerSecond')} must be more than 0 and at most 100 requests per second, got ${polling.maxPerSecond}`);
+  }
   positive('backend.requestTimeoutMs', o.backend.requestTimeoutMs);
   positive('timeoutMs', o.timeoutMs);
   positive('slowThresholdMs', o.slowThresholdMs);

@@ -1,8 +1,9 @@
-// One probe run: start every monitor, POST /configure at t0 once they are ready, poll metadata until
-// ready or timeout, then stop everything and build the report. The run knows no source by name: it
+// One probe run: start every monitor (and open the backend's connection), POST /configure at t0 once
+// they are ready, poll metadata (backend/metadataPoller.ts) until ready or timeout, then stop everything
+// and build the report. The run knows no source by name: it
 // drives a list of monitors through one lifecycle (monitor.ts). Every wait honours the caller's AbortSignal.
 import { BackendClient } from './backend/backendClient';
-import { isReadyStatus } from './backend/responseText';
+import { createMetadataPoller } from './backend/metadataPoller';
 import { abortableDelay, untilAborted } from './abortableDelay';
 import { buildReport } from './buildReport';
 import { createProbeClock, type ProbeClock } from './clock';
@@ -77,8 +78,6 @@ async function run(options: ProbeOptions, ctx: RunContext): Promise<void> {
   const bus = new ObservationBus();
   const cost = new RunCost();
   const emit = (o: StampedObservation) => {
-    // Each configure answer and metadata attempt is one request to the backend.
-    if (o.kind === 'configure.answered' || o.kind === 'metadata.attempt') cost.backendRequests += 1;
     timeline.record(o);
     bus.publish(o);
   };
@@ -98,30 +97,45 @@ async function run(options: ProbeOptions, ctx: RunContext): Promise<void> {
   };
 
   const backend = new BackendClient(options.backend);
+  // Listens from the start, so it knows what the sources said before t0 (e.g. that the cluster is watched).
+  const poller = createMetadataPoller({
+    backend,
+    polling: options.backend.polling,
+    match: options.match,
+    timeoutMs: options.timeoutMs,
+    clock,
+    emit,
+    observations: bus,
+  });
   const runs: MonitorRun[] = [];
   let endReason: ProbeEndReason | null = null;
 
+  const startedAt = now();
   try {
-    emit({ kind: 'probe.started', at: now(), wallClock: new Date().toISOString() });
+    emit({ kind: 'probe.started', at: startedAt, wallClock: new Date().toISOString() });
     for (const monitor of ctx.monitors) {
       const started = monitor.start(deps);
       if (started) runs.push(started);
     }
+    // Meanwhile the backend's connection is opened (DNS, TCP, TLS; no request), so t0 is when the request
+    // leaves and configureMs is the backend's time, not the connect's. A failure changes nothing: the
+    // configure request then connects itself and reports what it meets.
+    const warm = backend.warmUp(signal);
     // Every source ready first (the watches established), so the Job and pod are seen from their first moment.
-    await untilAborted(Promise.all(runs.map((r) => r.ready.catch(() => undefined))), signal);
+    await untilAborted(Promise.all([...runs.map((r) => r.ready.catch(() => undefined)), warm]), signal);
 
     timeline.markT0();
     cost.markT0();
     for (const r of runs) r.onT0();
     emit({ kind: 'configure.sent', at: clock.t0!, url: backend.configureUrl });
-    emit({ kind: 'probe.cost', at: clock.t0!, cost: cost.snapshot(runs) });
+    emit({ kind: 'probe.cost', at: clock.t0!, cost: cost.snapshot(runs, backend.requestsSent) });
     const configured = await backend.configure(signal);
     emit({ kind: 'configure.answered', at: now(), ...configured });
     if (configured.jobId === null) {
       endReason = 'configure_failed';
     } else {
       for (const r of runs) r.onJobId(configured.jobId);
-      endReason = await pollMetadata(backend, configured.jobId, options, clock, emit, signal);
+      endReason = await poller.poll(configured.jobId, signal);
       await Promise.all(runs.map((r) => r.finalLook()));
     }
   } catch (e) {
@@ -129,6 +143,7 @@ async function run(options: ProbeOptions, ctx: RunContext): Promise<void> {
     endReason = 'aborted';
   } finally {
     outer?.removeEventListener('abort', onOuterAbort);
+    poller.dispose();
     timeline.markT0();
     if (endReason) emit({ kind: 'probe.ended', at: now(), reason: endReason });
     // Some sources trail what they describe (log lines): let them deliver what had already happened.
@@ -136,39 +151,6 @@ async function run(options: ProbeOptions, ctx: RunContext): Promise<void> {
     if (trailMs > 0 && !signal.aborted) await abortableDelay(trailMs, signal).catch(() => undefined);
     stop.abort(new Error('probe finished'));
     await Promise.all([...runs.map((r) => r.done), backend.close()]);
-    emit({ kind: 'probe.cost', at: now(), cost: cost.snapshot(runs) });
+    emit({ kind: 'probe.cost', at: now(), cost: cost.snapshot(runs, backend.requestsSent) });
   }
-}
-
-async function pollMetadata(
-  backend: BackendClient,
-  jobId: string,
-  options: ProbeOptions,
-  clock: ProbeClock,
-  emit: (o: StampedObservation) => void,
-  signal: AbortSignal,
-): Promise<ProbeEndReason> {
-  const interval = options.backend.pollIntervalMs;
-  const elapsed = () => clock.sinceT0(clock.now());
-  while (elapsed() < options.timeoutMs) {
-    const began = elapsed();
-    // Bound the attempt by the time left, so the run ends at the timeout even if the backend hangs.
-    const attemptSignal = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, Math.ceil(options.timeoutMs - began)))]);
-    let attempt: { status: number | null; error: string | null };
-    const sentAt = clock.now();
-    try {
-      attempt = await backend.metadata(jobId, attemptSignal);
-    } catch (e) {
-      if (signal.aborted) throw e;
-      attempt = { status: null, error: `no answer before the ${options.timeoutMs / 1000} s timeout` };
-    }
-    const answeredAt = clock.now();
-    // How long it took, so the analysis knows the backend's answer was decided after the request left.
-    const tookMs = Math.round((answeredAt - sentAt) * 1000) / 1000;
-    emit({ kind: 'metadata.attempt', at: answeredAt, ...attempt, tookMs });
-    if (isReadyStatus(attempt.status)) return 'consumer_ready';
-    const wait = Math.min(interval - (elapsed() - began), options.timeoutMs - elapsed());
-    if (wait > 0) await abortableDelay(wait, signal);
-  }
-  return 'timeout';
 }

@@ -21,6 +21,8 @@ test('run: every contract flag is parsed', () => {
     '12.5',
     '--slow',
     '3',
+    '--poll-interval',
+    '250',
     '--rabbitmq',
     'http://mq:15672',
     '--amqp',
@@ -42,6 +44,7 @@ test('run: every contract flag is parsed', () => {
     body: 'b.json',
     timeoutS: 12.5,
     slowS: 3,
+    pollIntervalMs: 250,
     json: '-',
     markdown: 'r.md',
     junit: 'r.xml',
@@ -124,6 +127,7 @@ const bad: [string[], RegExp][] = [
   [['run', '--backend', 'ftp://x'], /--backend must start with http:\/\/ or https:\/\/, got "ftp:\/\/x"/],
   [['run', '--backend', 'http://x', '--timeout', '0'], /--timeout takes a positive number/],
   [['run', '--backend', 'http://x', '--slow', 'soon'], /--slow takes a positive number/],
+  [['run', '--backend', 'http://x', '--poll-interval', 'fast'], /^--poll-interval takes a number of milliseconds, got "fast"$/],
   [['run', '--backend', 'http://x', '--amqp', 'http://x'], /--amqp must start with amqp:\/\/ or amqps:\/\//],
   [['run', '--backend', 'http://x', '--bogus'], /Unknown option '--bogus'/],
   [['sandbox', '--port', '70000'], /--port takes a port number/],
@@ -169,6 +173,12 @@ test('run: the flags become the engine options through the one builder', () => {
   assert.throws(
     () => run('--backend-selector', 'app in (focus'),
     (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /^--backend-selector is not a valid label selector/.test(e.message),
+  );
+  assert.deepEqual(run().backend.polling, { mode: 'adaptive', maxPerSecond: 10 }, 'adaptive unless an interval is given');
+  assert.deepEqual(run('--poll-interval', '250').backend.polling, { mode: 'fixed', intervalMs: 250 });
+  assert.throws(
+    () => run('--poll-interval', '5'),
+    (e: unknown) => ProbeError.is(e, 'BAD_ARGUMENT') && /^--poll-interval must be at least 10 ms, got 5$/.test(e.message),
   );
   assert.throws(
     () => run('--namespace', 'Team_A'),

@@ -123,3 +123,118 @@ test('aborting a request rejects with the signal reason', async (t) => {
   controller.abort(new Error('stop now'));
   await assert.rejects(pending, /stop now/);
 });
+
+/** A backend that records each connection (when it was accepted) and each request (on which connection). */
+async function countingBackend(
+  t: import('node:test').TestContext,
+  opts: { dropFirstIdleAfterMs?: number; timeoutFirstIdleAfterMs?: number } = {},
+) {
+  const connections: { at: number; socket: import('node:net').Socket }[] = [];
+  const requests: { url: string; connection: number; at: number }[] = [];
+  const server = createServer((req, res) => {
+    requests.push({ url: req.url!, connection: connections.findIndex((c) => c.socket === req.socket) + 1, at: performance.now() });
+    req.resume();
+    json(res, 200, { status: 'ok', job_id: '1-1' });
+  });
+  server.on('connection', (socket) => {
+    connections.push({ at: performance.now(), socket });
+    // A server that closes a connection on which nothing was asked (as keep-alive timeouts do).
+    if (connections.length === 1 && opts.dropFirstIdleAfterMs !== undefined) setTimeout(() => socket.destroy(), opts.dropFirstIdleAfterMs);
+    // Or one that answers 408 on it first and closes it a while later.
+    if (connections.length === 1 && opts.timeoutFirstIdleAfterMs !== undefined) {
+      setTimeout(() => {
+        socket.write('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+        setTimeout(() => socket.destroy(), 1000);
+      }, opts.timeoutFirstIdleAfterMs);
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections, requests };
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('warmUp opens the connection without a request, and the first request goes over it', async (t) => {
+  const { url, connections, requests } = await countingBackend(t);
+  const c = client(t, url);
+  await c.warmUp(AbortSignal.timeout(5000));
+  const warmedAt = performance.now();
+  await settle(30);
+  assert.equal(connections.length, 1, 'connected during the warm-up');
+  assert.ok(connections[0]!.at <= warmedAt, 'the connection was accepted before warmUp settled');
+  assert.equal(requests.length, 0, 'the warm-up sends no request');
+  assert.equal(c.requestsSent, 0);
+  const out = await c.configure(AbortSignal.timeout(5000));
+  assert.equal(out.jobId, '1-1');
+  await c.metadata('1-1', AbortSignal.timeout(5000));
+  assert.equal(connections.length, 1, 'configure and metadata used the warm connection');
+  assert.deepEqual(
+    requests.map((r) => r.connection),
+    [1, 1],
+  );
+  assert.equal(c.requestsSent, 2);
+});
+
+test('a warm-up that cannot connect changes nothing: configure reports the connect error as without one', async (t) => {
+  const { url } = await backend(t, () => undefined);
+  const dead = url.replace(/:\d+$/, ':1');
+  const c = client(t, dead);
+  await c.warmUp(AbortSignal.timeout(5000)); // settles, never rejects
+  const out = await c.configure(AbortSignal.timeout(5000));
+  assert.equal(out.status, null);
+  assert.match(out.error ?? '', /^cannot connect to http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)$/);
+  assert.equal(c.requestsSent, 1);
+});
+
+test('a warm connection the server closed before the first request is dropped; the request connects anew', async (t) => {
+  const { url, connections, requests } = await countingBackend(t, { dropFirstIdleAfterMs: 10 });
+  const c = client(t, url);
+  await c.warmUp(AbortSignal.timeout(5000));
+  await settle(60); // the server has closed it by now
+  const out = await c.configure(AbortSignal.timeout(5000));
+  assert.deepEqual(out, { status: 200, jobId: '1-1', error: null });
+  assert.equal(connections.length, 2);
+  assert.deepEqual(
+    requests.map((r) => r.connection),
+    [2],
+  );
+});
+
+test('a warm connection on which the server spoke first (a 408 before closing) is dropped, not read as the answer', async (t) => {
+  const { url, connections, requests } = await countingBackend(t, { timeoutFirstIdleAfterMs: 10 });
+  const c = client(t, url);
+  await c.warmUp(AbortSignal.timeout(5000));
+  await settle(60); // the 408 has arrived, the server has not closed yet
+  const out = await c.configure(AbortSignal.timeout(5000));
+  assert.deepEqual(out, { status: 200, jobId: '1-1', error: null });
+  assert.equal(connections.length, 2);
+  assert.deepEqual(
+    requests.map((r) => r.connection),
+    [2],
+  );
+});
+
+test('close() closes a warm connection no request took; an aborted warm-up settles at once', async (t) => {
+  const { url, connections, requests } = await countingBackend(t);
+  const c = new BackendClient(defaultProbeOptions(url).backend);
+  await c.warmUp(AbortSignal.timeout(5000));
+  await settle(10);
+  const closed = new Promise((r) => connections[0]!.socket.once('close', r));
+  await c.close();
+  await closed;
+  assert.equal(requests.length, 0);
+
+  const aborted = new AbortController();
+  aborted.abort(new Error('stopped'));
+  const d = new BackendClient(defaultProbeOptions(url).backend);
+  await d.warmUp(aborted.signal);
+  await d.close();
+  assert.equal(connections.length, 1, 'an aborted warm-up does not connect');
+});

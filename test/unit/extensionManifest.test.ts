@@ -40,7 +40,7 @@ function settingsFromManifest(): ProbeSettings {
     namespace: defaultOf('consumerProbe.namespace') as string,
     kubeconfig: defaultOf('consumerProbe.kubeconfig') as string,
     context: defaultOf('consumerProbe.context') as string,
-    pollIntervalMs: defaultOf('consumerProbe.pollIntervalMs') as number,
+    pollIntervalMs: defaultOf('consumerProbe.pollIntervalMs') as number | null,
     timeoutSeconds: defaultOf('consumerProbe.timeoutSeconds') as number,
     slowThresholdSeconds: defaultOf('consumerProbe.slowThresholdSeconds') as number,
     match: {
@@ -148,7 +148,7 @@ describe('settings → probe options', () => {
     assert.equal(o.kube.context, 'prod');
     assert.equal(o.timeoutMs, 12_500);
     assert.equal(o.slowThresholdMs, 4_000);
-    assert.equal(o.backend.pollIntervalMs, 250);
+    assert.deepEqual(o.backend.polling, { mode: 'fixed', intervalMs: 250 });
     assert.equal(o.backend.token, 's3cret');
     assert.deepEqual([o.broker.managementUrl, o.broker.username, o.broker.password], ['http://rabbit:15672', 'probe', 'pw']);
   });

@@ -28,7 +28,7 @@ async function fakeBackend(t: { after(fn: () => unknown): void }, log: string[],
   t.after(() => new Promise((resolve) => server.close(resolve)));
   const options = defaultProbeOptions(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   options.kube.enabled = false;
-  options.backend.pollIntervalMs = 5;
+  options.backend.polling = { mode: 'fixed', intervalMs: 5 };
   options.timeoutMs = 5_000;
   return options;
 }

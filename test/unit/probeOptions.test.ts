@@ -23,7 +23,7 @@ test('overrides merge key by key at every depth; undefined never hides a default
     logs: { pod: { enabled: false }, maxLines: 20 },
     timeoutMs: undefined,
   });
-  assert.equal(o.backend.pollIntervalMs, 50);
+  assert.deepEqual(o.backend.polling, { mode: 'fixed', intervalMs: 50 }, 'an interval given: even polling');
   assert.equal(o.backend.configurePath, '/configure');
   assert.ok(!('token' in o.backend));
   assert.deepEqual(o.kube, { enabled: true, syncTimeoutMs: 5_000, namespace: 'team-a' });
@@ -32,6 +32,12 @@ test('overrides merge key by key at every depth; undefined never hides a default
   assert.equal(o.logs.maxLines, 20);
   assert.equal(o.logs.tailLines, 30);
   assert.equal(o.timeoutMs, 30_000);
+});
+
+test('metadata polling is adaptive (10/s) unless an interval is given; a budget may be set instead', () => {
+  assert.deepEqual(probeOptions({ backend: { url: URL } }).backend.polling, { mode: 'adaptive', maxPerSecond: 10 });
+  assert.deepEqual(probeOptions({ backend: { url: URL, pollMaxPerSecond: 4 } }).backend.polling, { mode: 'adaptive', maxPerSecond: 4 });
+  assert.deepEqual(probeOptions({ backend: { url: URL, pollIntervalMs: 100 } }).backend.polling, { mode: 'fixed', intervalMs: 100 });
 });
 
 test('arrays and the request body are replaced, not merged; the defaults are never mutated', () => {
@@ -69,6 +75,16 @@ const bad: [string, ProbeOverrides, RegExp][] = [
   ['metadata path without the id', { backend: { url: URL, metadataPath: '/metadata' } }, /^backend\.metadataPath must contain \{id\}/],
   ['relative configure path', { backend: { url: URL, configurePath: 'configure' } }, /^backend\.configurePath must start with \//],
   ['fast polling', { backend: { url: URL, pollIntervalMs: 1 } }, /^backend\.pollIntervalMs must be at least 10 ms, got 1$/],
+  [
+    'no polling budget',
+    { backend: { url: URL, pollMaxPerSecond: 0 } },
+    /^backend\.pollMaxPerSecond must be more than 0 and at most 100 requests per second, got 0$/,
+  ],
+  [
+    'an interval and a budget',
+    { backend: { url: URL, pollIntervalMs: 100, pollMaxPerSecond: 5 } },
+    /^backend\.pollIntervalMs fixes an even interval; it cannot go with backend\.pollMaxPerSecond, the budget of adaptive polling$/,
+  ],
   ['zero timeout', { backend: { url: URL }, timeoutMs: 0 }, /^timeoutMs must be more than 0$/],
   ['NaN threshold', { backend: { url: URL }, slowThresholdMs: Number.NaN }, /^slowThresholdMs must be more than 0$/],
   ['namespace', { backend: { url: URL }, kube: { namespace: 'Team_A' } }, /^kube\.namespace must be a Kubernetes namespace name/],

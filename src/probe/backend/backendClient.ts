@@ -1,6 +1,9 @@
 // The backend over one kept-alive undici connection. Every request has a deadline so a hanging
 // backend cannot stall the probe, and every failure becomes data (status / error text), not a throw.
-import { Client, errors as undiciErrors } from 'undici';
+// The connection can be opened before the first request (`warmUp`: DNS, TCP and TLS, no HTTP), so the
+// first request's time is the backend's alone; the client counts the requests it sends.
+import type { Socket } from 'node:net';
+import { buildConnector, Client, errors as undiciErrors } from 'undici';
 import type { BackendOptions } from '../options';
 import { describeError } from '../errors';
 import { oneLine } from '../text';
@@ -28,21 +31,126 @@ function networkErrorText(e: unknown, origin: string, timeoutMs: number): string
   return `request to ${origin} failed: ${describeError(e)}`;
 }
 
+/** What undici's connector is called with; the warm-up calls it with what the client's first connect would. */
+type ConnectParams = Parameters<buildConnector.connector>[0];
+
+/**
+ * A connection opened ahead of the first request. Until undici takes it, any sign of life from the server
+ * (bytes nobody asked for, end of stream, error, close) makes it unusable: it is then dropped and the
+ * first request connects as it would have without a warm-up.
+ */
+class WarmSocket {
+  usable = true;
+  private readonly onEvent = () => this.spoil();
+
+  constructor(readonly socket: Socket) {
+    // 'readable' also fires on the server's FIN; nothing is read, so nothing is lost for undici.
+    for (const event of ['readable', 'end', 'error', 'close'] as const) socket.on(event, this.onEvent);
+  }
+
+  private spoil(): void {
+    this.usable = false;
+    this.socket.destroy();
+  }
+
+  /** The socket for undici (null when spoiled), without this object's listeners. */
+  release(): Socket | null {
+    for (const event of ['readable', 'end', 'error', 'close'] as const) this.socket.off(event, this.onEvent);
+    if (this.usable && !this.socket.destroyed && this.socket.writable) return this.socket;
+    this.socket.destroy();
+    return null;
+  }
+}
+
 export class BackendClient {
   private readonly client: Client;
   private readonly origin: string;
   private readonly basePath: string;
+  private readonly connectParams: ConnectParams;
+  /** undici's own connector, with the options the client used before it had a hook (same TLS session cache, keep-alive). */
+  private readonly connector: buildConnector.connector;
+  /** The warm-up, until the client's first connect takes its socket. */
+  private warm: Promise<WarmSocket | null> | null = null;
+  private sent = 0;
+  /** Aborted by close(): a warm-up still connecting stops. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: BackendOptions) {
     const url = new URL(options.url);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
+    // As undici's Client derives them from its origin (an IPv6 host without brackets).
+    this.connectParams = {
+      host: url.host,
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      protocol: url.protocol,
+      port: url.port,
+      localAddress: null,
+    };
+    this.connector = buildConnector({ timeout: options.requestTimeoutMs });
     this.client = new Client(this.origin, {
-      connect: { timeout: options.requestTimeoutMs },
+      connect: (params, callback) => this.connect(params, callback),
       headersTimeout: options.requestTimeoutMs,
       bodyTimeout: options.requestTimeoutMs,
       keepAliveTimeout: 30_000,
       pipelining: 1,
+    });
+  }
+
+  /** HTTP requests sent so far (configure and metadata; the warm-up sends none). */
+  get requestsSent(): number {
+    return this.sent;
+  }
+
+  /**
+   * Opens the connection the first request will use (DNS, TCP, TLS) without sending anything the
+   * backend would see as a request. Settles when it is open or could not be opened (never rejects):
+   * a failure changes nothing, the first request then connects itself and reports what it meets.
+   * Aborting closes the socket at once.
+   */
+  warmUp(signal: AbortSignal): Promise<void> {
+    this.warm ??= new Promise<WarmSocket | null>((resolve) => {
+      const stop = AbortSignal.any([signal, this.closing.signal]);
+      if (stop.aborted) return resolve(null);
+      let settled = false;
+      let pending: Socket | undefined;
+      const onAbort = () => {
+        if (settled) return;
+        settled = true;
+        pending?.destroy();
+        resolve(null);
+      };
+      stop.addEventListener('abort', onAbort, { once: true });
+      try {
+        // undici's connector returns the socket it is connecting, so an abort can close it before it is open.
+        pending = this.connector(this.connectParams, (error, socket) => {
+          stop.removeEventListener('abort', onAbort);
+          if (settled) return void socket?.destroy();
+          settled = true;
+          resolve(error || !socket ? null : new WarmSocket(socket));
+        }) as unknown as Socket | undefined;
+      } catch {
+        stop.removeEventListener('abort', onAbort);
+        settled = true;
+        resolve(null);
+      }
+    });
+    return this.warm.then(() => undefined);
+  }
+
+  /** The client's connector: the warm socket for its first connection when it is still good, else a new one. */
+  private connect(params: ConnectParams, callback: buildConnector.Callback): void {
+    const warm = this.warm;
+    this.warm = null;
+    if (!warm) return this.connector(params, callback);
+    void warm.then((w) => {
+      if (!w) return this.connector(params, callback);
+      // As undici does before reusing an idle socket: let a FIN or RST that already arrived be seen first.
+      setImmediate(() => {
+        const socket = w.release();
+        if (socket) callback(null, socket);
+        else this.connector(params, callback);
+      });
     });
   }
 
@@ -62,6 +170,7 @@ export class BackendClient {
   }
 
   private async send(method: 'GET' | 'POST', path: string, signal: AbortSignal, body?: string): Promise<BackendAnswer> {
+    this.sent += 1;
     try {
       const res = await this.client.request({ method, path, headers: this.headers(body !== undefined), body, signal });
       const text = await res.body.text();
@@ -99,9 +208,12 @@ export class BackendClient {
     return { status: answer.status, error: errorTextOf(answer.body) };
   }
 
-  /** Closes the connection; pending requests are aborted through their signals first. */
+  /** Closes the connection (and a warm one no request took); pending requests are aborted through their signals first. */
   async close(): Promise<void> {
-    await this.client.destroy().catch(() => undefined);
+    this.closing.abort();
+    const warm = this.warm;
+    this.warm = null;
+    await Promise.all([this.client.destroy().catch(() => undefined), warm?.then((w) => w?.release()?.destroy())]);
   }
 }
 
