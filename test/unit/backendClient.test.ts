@@ -125,10 +125,7 @@ test('aborting a request rejects with the signal reason', async (t) => {
 });
 
 /** A backend that records each connection (when it was accepted) and each request (on which connection). */
-async function countingBackend(
-  t: import('node:test').TestContext,
-  opts: { dropFirstIdleAfterMs?: number; timeoutFirstIdleAfterMs?: number } = {},
-) {
+async function countingBackend(t: import('node:test').TestContext) {
   const connections: { at: number; socket: import('node:net').Socket }[] = [];
   const requests: { url: string; connection: number; at: number }[] = [];
   const server = createServer((req, res) => {
@@ -136,18 +133,8 @@ async function countingBackend(
     req.resume();
     json(res, 200, { status: 'ok', job_id: '1-1' });
   });
-  server.on('connection', (socket) => {
-    connections.push({ at: performance.now(), socket });
-    // A server that closes a connection on which nothing was asked (as keep-alive timeouts do).
-    if (connections.length === 1 && opts.dropFirstIdleAfterMs !== undefined) setTimeout(() => socket.destroy(), opts.dropFirstIdleAfterMs);
-    // Or one that answers 408 on it first and closes it a while later.
-    if (connections.length === 1 && opts.timeoutFirstIdleAfterMs !== undefined) {
-      setTimeout(() => {
-        socket.write('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
-        setTimeout(() => socket.destroy(), 1000);
-      }, opts.timeoutFirstIdleAfterMs);
-    }
-  });
+  const firstConnection = new Promise<import('node:net').Socket>((resolve) => server.once('connection', resolve));
+  server.on('connection', (socket) => connections.push({ at: performance.now(), socket }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.after(
     () =>
@@ -156,17 +143,21 @@ async function countingBackend(
         server.close(() => r());
       }),
   );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections, requests };
+  /** The server's side of the first connection; fails the test if the client never connects. */
+  const first = () =>
+    Promise.race([
+      firstConnection,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the client never connected')), 5000).unref()),
+    ]);
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections, requests, first };
 }
 
-const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 test('warmUp opens the connection without a request, and the first request goes over it', async (t) => {
-  const { url, connections, requests } = await countingBackend(t);
+  const { url, connections, requests, first } = await countingBackend(t);
   const c = client(t, url);
   await c.warmUp(AbortSignal.timeout(5000));
   const warmedAt = performance.now();
-  await settle(30);
+  await first();
   assert.equal(connections.length, 1, 'connected during the warm-up');
   assert.ok(connections[0]!.at <= warmedAt, 'the connection was accepted before warmUp settled');
   assert.equal(requests.length, 0, 'the warm-up sends no request');
@@ -194,10 +185,12 @@ test('a warm-up that cannot connect changes nothing: configure reports the conne
 });
 
 test('a warm connection the server closed before the first request is dropped; the request connects anew', async (t) => {
-  const { url, connections, requests } = await countingBackend(t, { dropFirstIdleAfterMs: 10 });
+  const { url, connections, requests, first } = await countingBackend(t);
   const c = client(t, url);
   await c.warmUp(AbortSignal.timeout(5000));
-  await settle(60); // the server has closed it by now
+  // A server that closes a connection on which nothing was asked (as keep-alive timeouts do).
+  const idle = await first();
+  await new Promise((r) => idle.once('close', r).destroy());
   const out = await c.configure(AbortSignal.timeout(5000));
   assert.deepEqual(out, { status: 200, jobId: '1-1', error: null });
   assert.equal(connections.length, 2);
@@ -208,10 +201,14 @@ test('a warm connection the server closed before the first request is dropped; t
 });
 
 test('a warm connection on which the server spoke first (a 408 before closing) is dropped, not read as the answer', async (t) => {
-  const { url, connections, requests } = await countingBackend(t, { timeoutFirstIdleAfterMs: 10 });
+  const { url, connections, requests, first } = await countingBackend(t);
   const c = client(t, url);
   await c.warmUp(AbortSignal.timeout(5000));
-  await settle(60); // the 408 has arrived, the server has not closed yet
+  // A server that answers 408 on an idle connection and closes it only later.
+  const idle = await first();
+  const dropped = new Promise((r) => idle.once('close', r));
+  idle.write('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  await dropped; // the client closed the connection it can no longer use
   const out = await c.configure(AbortSignal.timeout(5000));
   assert.deepEqual(out, { status: 200, jobId: '1-1', error: null });
   assert.equal(connections.length, 2);
@@ -222,11 +219,11 @@ test('a warm connection on which the server spoke first (a 408 before closing) i
 });
 
 test('close() closes a warm connection no request took; an aborted warm-up settles at once', async (t) => {
-  const { url, connections, requests } = await countingBackend(t);
+  const { url, connections, requests, first } = await countingBackend(t);
   const c = new BackendClient(defaultProbeOptions(url).backend);
   await c.warmUp(AbortSignal.timeout(5000));
-  await settle(10);
-  const closed = new Promise((r) => connections[0]!.socket.once('close', r));
+  const warm = await first();
+  const closed = new Promise((r) => warm.once('close', r));
   await c.close();
   await closed;
   assert.equal(requests.length, 0);
