@@ -3,21 +3,13 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterUnavailableCode } from '../model';
 import { describeError } from '../errors';
+import { isTlsErrorCode } from '../tlsErrors';
 import { oneLine } from '../text';
+import { KubeAccessError } from './kubeAccessError';
+import { credentialsFor, forgetCredentials } from './kubeCredentials';
 
-export class KubeAccessError extends Error {
-  constructor(
-    readonly code: ClusterUnavailableCode,
-    message: string,
-    readonly httpStatus: number | null = null,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'KubeAccessError';
-  }
-}
+export { KubeAccessError };
 
 /** What requests to the API server cost: counted as they are sent and as response bodies arrive. */
 export interface ApiMeter {
@@ -42,13 +34,16 @@ export interface KubeRequestOptions {
   accept?: string;
 }
 
-async function requestOptions(kc: KubeConfig): Promise<https.RequestOptions> {
-  const opts: https.RequestOptions = {};
-  await kc.applyToHTTPSOptions(opts);
-  return opts;
+/** `Retry-After` as seconds or an HTTP date, in ms from now; null when absent or unreadable. */
+export function retryAfterMsOf(header: string | undefined, now = Date.now()): number | null {
+  if (!header) return null;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-function classifyStatus(status: number, body: string, what: string): KubeAccessError {
+function classifyStatus(status: number, body: string, what: string, retryAfterMs: number | null = null): KubeAccessError {
   let message = body;
   try {
     const parsed = JSON.parse(body) as { message?: string };
@@ -59,31 +54,50 @@ function classifyStatus(status: number, body: string, what: string): KubeAccessE
   const detail = oneLine(message || http.STATUS_CODES[status] || '', 240);
   if (status === 401) return new KubeAccessError('UNAUTHORIZED', `401 Unauthorized ${what}: credentials rejected`, 401);
   if (status === 403) return new KubeAccessError('FORBIDDEN', `403 Forbidden ${what}: ${detail}`, 403);
-  return new KubeAccessError('ERROR', `HTTP ${status} ${what}: ${detail}`, status);
+  return new KubeAccessError('ERROR', `HTTP ${status} ${what}: ${detail}`, status, {
+    statusMessage: detail,
+    ...(retryAfterMs !== null ? { retryAfterMs } : {}),
+  });
 }
 
 function classifyNetworkError(e: unknown, server: string): KubeAccessError {
   const code = (e as { code?: string }).code ?? '';
+  if (isTlsErrorCode(code)) return new KubeAccessError('TLS_ERROR', `TLS with ${server} failed: ${describeError(e)}`, null, { cause: e });
   if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'ETIMEDOUT'].includes(code)) {
     return new KubeAccessError('UNREACHABLE', `cannot reach ${server}: ${code}`, null, { cause: e });
   }
   return new KubeAccessError('UNREACHABLE', `cannot reach ${server}: ${describeError(e)}`, null, { cause: e });
 }
 
+/** An error status's body is read up to this (a Status object is a few hundred bytes). */
+const MAX_STATUS_BODY_BYTES = 64 * 1024;
+
 /**
  * Sends a GET and resolves with the response once a 200 arrives; any other status becomes a
  * KubeAccessError carrying the server's Status message. The caller consumes (or destroys) the body.
+ * Credentials are reused across requests (kubeCredentials.ts); a 401 on reused ones rebuilds them
+ * (a rotated token file, an exec credential revoked early) and tries once more.
  */
 export async function kubeGet(kc: KubeConfig, pathAndQuery: string, opts: KubeRequestOptions): Promise<http.IncomingMessage> {
   opts.signal.throwIfAborted();
+  const credentials = await credentialsFor(kc, opts.signal);
+  try {
+    return await sendGet(kc, pathAndQuery, credentials.options, opts);
+  } catch (e) {
+    if (!(e instanceof KubeAccessError && e.httpStatus === 401 && credentials.reused)) throw e;
+    forgetCredentials(kc);
+    return sendGet(kc, pathAndQuery, (await credentialsFor(kc, opts.signal)).options, opts);
+  }
+}
+
+function sendGet(
+  kc: KubeConfig,
+  pathAndQuery: string,
+  base: https.RequestOptions,
+  opts: KubeRequestOptions,
+): Promise<http.IncomingMessage> {
   const server = kc.getCurrentCluster()?.server ?? '';
   const url = new URL(server.replace(/\/+$/, '') + pathAndQuery);
-  let base: https.RequestOptions;
-  try {
-    base = await requestOptions(kc);
-  } catch (e) {
-    throw new KubeAccessError('ERROR', `cannot use the kubeconfig credentials: ${describeError(e)}`, null, { cause: e });
-  }
   const transport = url.protocol === 'http:' ? http : https;
   return new Promise((resolve, reject) => {
     const req = transport.request(url, {
@@ -105,9 +119,18 @@ export async function kubeGet(kc: KubeConfig, pathAndQuery: string, opts: KubeRe
       if (opts.meter) meterBody(res, opts.meter);
       if (res.statusCode === 200) return resolve(res);
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => reject(classifyStatus(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), `from ${url.pathname}`)));
-      res.on('error', (e) => reject(classifyNetworkError(e, server)));
+      let kept = 0;
+      res.on('data', (c: Buffer) => {
+        if (kept >= MAX_STATUS_BODY_BYTES) return res.destroy();
+        chunks.push(c);
+        kept += c.length;
+      });
+      const retryAfterMs = retryAfterMsOf(res.headers['retry-after']);
+      const fail = () =>
+        reject(classifyStatus(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), `from ${url.pathname}`, retryAfterMs));
+      res.on('end', fail);
+      res.on('close', fail); // cut short (the cap, or the peer): what arrived is the message
+      res.on('error', () => undefined);
     });
     req.on('error', (e) => {
       clearTimeout(timer);
@@ -131,14 +154,44 @@ function meterBody(res: http.IncomingMessage, meter: ApiMeter): void {
   };
 }
 
-export async function kubeGetJson<T>(kc: KubeConfig, pathAndQuery: string, opts: KubeRequestOptions): Promise<T> {
-  const res = await kubeGet(kc, pathAndQuery, opts);
+/**
+ * A JSON answer is read up to this. The probe's lists are paged (`limit`), the rest are single objects;
+ * an answer larger than this is not one the probe asked for, and reading it would cost unbounded memory.
+ */
+export const MAX_JSON_BODY_BYTES = 16 * 1024 * 1024;
+
+/** A GET whose whole answer (headers and body) must arrive within `timeoutMs`, read up to `maxBytes`. */
+export async function kubeGetJson<T>(kc: KubeConfig, pathAndQuery: string, opts: KubeRequestOptions & { maxBytes?: number }): Promise<T> {
+  const maxBytes = opts.maxBytes ?? MAX_JSON_BODY_BYTES;
+  const deadline = opts.timeoutMs === null ? null : AbortSignal.timeout(opts.timeoutMs);
+  const signal = deadline ? AbortSignal.any([opts.signal, deadline]) : opts.signal;
+  const what = new URL(pathAndQuery, 'http://x').pathname;
+  const server = kc.getCurrentCluster()?.server ?? '';
   const chunks: Buffer[] = [];
-  for await (const chunk of res) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  let size = 0;
   try {
-    return JSON.parse(text) as T;
+    const res = await kubeGet(kc, pathAndQuery, { ...opts, signal });
+    for await (const chunk of res) {
+      size += (chunk as Buffer).length;
+      if (size > maxBytes) {
+        res.destroy();
+        throw new KubeAccessError('ERROR', `the API server's answer to ${what} is larger than ${maxBytes / 1024 / 1024} MiB: not read`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (e) {
+    if (opts.signal.aborted) throw opts.signal.reason;
+    if (deadline?.aborted) {
+      throw new KubeAccessError('UNREACHABLE', `no complete answer from ${server} to ${what} within ${opts.timeoutMs! / 1000} s`, null, {
+        cause: e,
+      });
+    }
+    if (e instanceof KubeAccessError) throw e;
+    throw classifyNetworkError(e, server);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
   } catch {
-    throw new KubeAccessError('ERROR', `the API server answered ${pathAndQuery} with something that is not JSON`);
+    throw new KubeAccessError('ERROR', `the API server answered ${what} with something that is not JSON`);
   }
 }

@@ -1,12 +1,14 @@
 // Finds and loads the kubeconfig the way kubectl does: --kubeconfig, else KUBECONFIG (several paths,
-// merged, first one wins for the current context), else ~/.kube/config. An explicit file that cannot be
+// merged by kubectl's rules: see kubeconfigMerge.ts), else ~/.kube/config. An explicit file that cannot be
 // read stops the probe (exit 2); an absent default only means the cluster cannot be observed.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_NAMESPACE } from '../options';
 import { ProbeError, describeError } from '../errors';
+import { attachUserAuth } from './kubeCredentials';
+import { KubeconfigFileError, mergeKubeconfigFiles } from './kubeconfigMerge';
 
 export interface KubeconfigRequest {
   kubeconfig?: string;
@@ -27,16 +29,19 @@ export function kubeconfigCandidates(req: KubeconfigRequest): { files: string[];
   return { files: [join(req.home ?? homedir(), '.kube', 'config')], explicit: false, source: '~/.kube/config' };
 }
 
-function loadFile(file: string): KubeConfig {
-  const kc = new KubeConfig();
+/** Loads and merges the files as kubectl does (kubeconfigMerge.ts); an unreadable one stops the probe. */
+function loadFiles(files: string[]): KubeConfig {
   try {
-    kc.loadFromFile(file);
+    const { kc, userAuth } = mergeKubeconfigFiles(files);
+    attachUserAuth(kc, userAuth);
+    return kc;
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : describeError(e);
-    throw new ProbeError('KUBECONFIG_UNREADABLE', `cannot read kubeconfig ${file}: ${why}`, { cause: e });
+    if (!(e instanceof KubeconfigFileError)) throw e;
+    const cause = e.cause;
+    const code = (cause as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : describeError(cause);
+    throw new ProbeError('KUBECONFIG_UNREADABLE', `cannot read kubeconfig ${e.file}: ${why}`, { cause });
   }
-  return kc;
 }
 
 export function resolveKubeconfig(req: KubeconfigRequest): ResolvedKubeconfig {
@@ -49,8 +54,7 @@ export function resolveKubeconfig(req: KubeconfigRequest): ResolvedKubeconfig {
       namespace: req.namespace ?? DEFAULT_NAMESPACE,
     };
   }
-  const kc = loadFile(present[0]!);
-  for (const file of present.slice(1)) kc.mergeConfig(loadFile(file), true);
+  const kc = loadFiles(present);
 
   if (req.context) {
     if (!kc.getContexts().some((c) => c.name === req.context)) {
@@ -67,10 +71,12 @@ export function resolveKubeconfig(req: KubeconfigRequest): ResolvedKubeconfig {
   const context = kc.getContextObject(contextName);
   const cluster = kc.getCurrentCluster();
   if (!context || !cluster) {
-    if (explicit) throw new ProbeError('KUBECONFIG_UNREADABLE', `kubeconfig ${present[0]} has no usable current context`);
+    const which = present.join(delimiter);
+    const why = contextName ? `its current context "${contextName}" names no known cluster` : 'has no current context';
+    if (explicit) throw new ProbeError('KUBECONFIG_UNREADABLE', `kubeconfig ${which} ${why}`);
     return {
       found: false,
-      reason: `kubeconfig ${present[0]} has no usable current context`,
+      reason: `kubeconfig ${which} ${why}`,
       namespace: req.namespace ?? DEFAULT_NAMESPACE,
     };
   }

@@ -5,10 +5,11 @@
 // `limit=1` names the current resourceVersion at the cost of one object, and the watch streams only
 // what changes afterwards, so what exists already costs nothing however large the namespace. After a
 // 410 a watch from now re-reads only what its owner needs (`resync`), not the collection.
-import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeAccessError, kubeGet, kubeGetJson, type ApiMeter } from './kubeHttp';
 import { abortableDelay } from '../abortableDelay';
+import { readLines } from '../lineFraming';
 
 export interface RawObject {
   metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string };
@@ -59,8 +60,11 @@ class WatchExpired extends Error {}
 
 interface ListBody {
   items?: RawObject[];
-  metadata?: { resourceVersion?: string };
+  metadata?: { resourceVersion?: string; continue?: string };
 }
+
+/** Objects per page of a full list (kubectl's default chunk size). */
+export const LIST_PAGE_SIZE = 500;
 
 export async function runListWatch(kc: KubeConfig, handlers: ListWatchHandlers, opts: ListWatchOptions): Promise<void> {
   const { path, signal, meter } = opts;
@@ -70,9 +74,24 @@ export async function runListWatch(kc: KubeConfig, handlers: ListWatchHandlers, 
   const selectors: Record<string, string> = {};
   if (opts.labelSelector) selectors.labelSelector = opts.labelSelector;
   if (opts.fieldSelector) selectors.fieldSelector = opts.fieldSelector;
-  const list = (extra: Record<string, string> = {}) => {
+  const page = (extra: Record<string, string> = {}) => {
     const query = new URLSearchParams({ ...selectors, ...extra }).toString();
     return kubeGetJson<ListBody>(kc, query ? `${path}?${query}` : path, { signal, timeoutMs: requestTimeoutMs, meter });
+  };
+  /**
+   * The whole collection, in pages of LIST_PAGE_SIZE as kubectl reads it: every answer stays small
+   * (the body cap of kubeGetJson holds for any namespace), and the pages are one consistent snapshot.
+   */
+  const list = async (): Promise<ListBody> => {
+    const first = await page({ limit: String(LIST_PAGE_SIZE) });
+    const items = [...(first.items ?? [])];
+    let next = first.metadata?.continue;
+    while (next) {
+      const more = await page({ limit: String(LIST_PAGE_SIZE), continue: next });
+      items.push(...(more.items ?? []));
+      next = more.metadata?.continue;
+    }
+    return { items, metadata: { resourceVersion: first.metadata?.resourceVersion ?? '' } };
   };
   let fromNow = opts.start === 'now';
   let started = false;
@@ -86,7 +105,7 @@ export async function runListWatch(kc: KubeConfig, handlers: ListWatchHandlers, 
    */
   async function startingPoint(): Promise<string> {
     if (fromNow) {
-      const head = await list({ limit: '1' });
+      const head = await page({ limit: '1' });
       const current = head.metadata?.resourceVersion ?? '';
       if (current) {
         if (!started) {
@@ -146,50 +165,81 @@ export async function runListWatch(kc: KubeConfig, handlers: ListWatchHandlers, 
         continue;
       }
       healthy = false;
-      handlers.onError(e instanceof KubeAccessError ? e : new KubeAccessError('ERROR', String(e), null, { cause: e }));
-      await abortableDelay(backoff, signal).catch(() => undefined);
+      const error = e instanceof KubeAccessError ? e : new KubeAccessError('ERROR', String(e), null, { cause: e });
+      handlers.onError(error);
+      await abortableDelay(retryDelayMs(error, backoff), signal).catch(() => undefined);
       backoff = Math.min(backoff * 2, maxBackoff);
     }
   }
 }
 
+/** A server's `Retry-After` is honoured up to this; a longer one would leave the run blind to its end. */
+export const MAX_RETRY_AFTER_MS = 30_000;
+
+/**
+ * How long to wait before trying again: what the server asked for (429/503 `Retry-After`, capped), else
+ * the backoff with jitter (between half and all of it), so the watches of many probes that failed
+ * together (an API server restart) do not come back in lockstep.
+ */
+export function retryDelayMs(error: KubeAccessError, backoffMs: number, random = Math.random): number {
+  if (error.retryAfterMs !== null) return Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS);
+  return backoffMs * (0.5 + random() / 2);
+}
+
+/**
+ * The longest watch line (one event) kept: 4 MiB. An object is at most what etcd stores in one request
+ * (1.5 MiB by default) and a pod is a few KiB, so this leaves room for a cluster with a raised limit.
+ * A longer line is read past without being held and counts as nothing, like garbage: an object that large
+ * is none the probe can read (each of its events is as long), and the events after it arrive as usual.
+ * So a peer that never sends a newline costs at most this much memory per watch.
+ */
+export const WATCH_LINE_MAX_BYTES = 4 * 1024 * 1024;
+
 /**
  * Reads one watch stream to its end, advancing `cursor.resourceVersion` as events and bookmarks
- * arrive. A stream torn mid-way just ends: the caller resumes from the cursor.
+ * arrive. A stream torn mid-way just ends: the caller resumes from the cursor. Lines that are not
+ * events (garbage, torn, too long) are skipped. The stream is destroyed when reading stops early.
+ * Exported for its tests.
  */
-async function consumeWatch(
-  stream: NodeJS.ReadableStream,
+export async function consumeWatch(
+  stream: Readable,
   cursor: { resourceVersion: string; events: number },
-  handlers: ListWatchHandlers,
+  handlers: Pick<ListWatchHandlers, 'onChange' | 'onBookmark'>,
+  maxLineBytes = WATCH_LINE_MAX_BYTES,
 ): Promise<void> {
   let expired = false;
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   try {
-    for await (const line of lines) {
-      if (!line.trim()) continue;
-      let event: { type?: string; object?: RawObject & { code?: number } };
+    for await (const line of readLines(stream, { maxLineBytes })) {
+      if (line.tooLong || !line.text.trim()) continue;
+      let event: unknown;
       try {
-        event = JSON.parse(line);
+        event = JSON.parse(line.text);
       } catch {
         continue; // a torn line at a disconnect; the resume replays it
       }
-      const obj = event.object;
-      if (!obj) continue;
+      if (!isRecord(event) || !isRecord(event.object)) continue;
+      const type = event.type;
+      const obj = event.object as RawObject & { code?: unknown; message?: unknown };
       cursor.events += 1;
-      if (event.type === 'ERROR') {
+      if (type === 'ERROR') {
         if (obj.code === 410) expired = true;
-        else throw new KubeAccessError('ERROR', `watch error: ${String((obj as { message?: string }).message ?? obj.code)}`);
+        else throw new KubeAccessError('ERROR', `watch error: ${String(obj.message ?? obj.code)}`);
         continue;
       }
-      if (obj.metadata?.resourceVersion) cursor.resourceVersion = obj.metadata.resourceVersion;
-      if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') handlers.onChange(event.type, obj);
-      else if (event.type === 'BOOKMARK') handlers.onBookmark?.();
+      const resourceVersion = obj.metadata?.resourceVersion;
+      if (typeof resourceVersion === 'string' && resourceVersion) cursor.resourceVersion = resourceVersion;
+      if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') handlers.onChange(type, obj);
+      else if (type === 'BOOKMARK') handlers.onBookmark?.();
     }
   } catch (e) {
     if (e instanceof KubeAccessError) throw e;
     // the connection broke (reset, aborted): resume, or stop if the run was aborted
   } finally {
-    lines.close();
+    stream.destroy();
   }
   if (expired) throw new WatchExpired('410 Gone');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -4,10 +4,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { parseResourcePath, type ResourcePath } from './apiRequest';
 import { ApiUsageMeter } from './apiUsage';
 import { ApiError, forbidden, internalError, methodNotAllowed, pathNotFound, unauthorized } from './apiStatus';
-import { generateClusterCertificates, type ClusterCertificates } from './certs';
+import { generateClusterCertificates, issueClientCertificate, type ClusterCertificates } from './certs';
 import { discoveryDocument } from './discovery';
 import { writeKubeconfigFile } from './kubeconfig';
 import { OpenStreams } from './openStreams';
@@ -28,6 +29,10 @@ export interface KubeApiServerOptions {
   port?: number;
   /** Default 1000; bookmarks are only sent when the client asks with allowWatchBookmarks=true. */
   bookmarkIntervalMs?: number;
+  /** Client certificate common name → access; such certificates are issued by `issueClientCertificate`. */
+  certificateUsers?: Record<string, TokenAccess>;
+  /** Namespaces that exist even while empty (default: `panda`, the probe's default namespace). */
+  namespaces?: readonly string[];
 }
 
 /** Who a token authenticates as; appears in 403 messages, as the real server names the user. */
@@ -60,7 +65,11 @@ export class KubeApiServer {
     if (this.server) throw new Error('KubeApiServer.start() was already called');
     const certs = await generateClusterCertificates();
     this.certs = certs;
-    const server = createServer({ cert: certs.certPem, key: certs.keyPem }, (req, res) => this.handle(req, res));
+    // A client certificate is asked for, not required: bearer tokens work without one, as on a real cluster.
+    const server = createServer(
+      { cert: certs.certPem, key: certs.keyPem, ca: certs.caPem, requestCert: true, rejectUnauthorized: false },
+      (req, res) => this.handle(req, res),
+    );
     this.server = server;
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
@@ -216,10 +225,24 @@ export class KubeApiServer {
       served: this.served,
       bookmarkIntervalMs: this.opts.bookmarkIntervalMs ?? 1000,
       startedAt: this.startedAt,
+      namespaces: this.opts.namespaces ?? ['panda'],
     });
   }
 
+  /** A client certificate for `commonName` signed by this server's CA (start() first). */
+  issueClientCertificate(commonName: string): Promise<{ certPem: string; keyPem: string }> {
+    if (!this.certs) throw new Error('KubeApiServer: call start() before issuing certificates');
+    return issueClientCertificate(this.certs, commonName);
+  }
+
   private authenticate(req: IncomingMessage): TokenAccess {
+    // x509 first, as the real authenticator chain: a verified client certificate names the user.
+    const socket = req.socket as TLSSocket;
+    if (socket.authorized) {
+      const commonName = socket.getPeerCertificate().subject?.CN;
+      const users = this.opts.certificateUsers ?? {};
+      if (typeof commonName === 'string' && Object.hasOwn(users, commonName)) return users[commonName]!;
+    }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     const token = match?.[1];
     if (token === undefined || !Object.hasOwn(this.opts.tokens, token)) throw unauthorized();

@@ -9,6 +9,27 @@ export interface ClusterCertificates {
   caPem: string;
   certPem: string;
   keyPem: string;
+  /** The CA's key: the sandbox also issues client certificates (kubeconfig `client-certificate`). */
+  caKeyPem: string;
+}
+
+/** A client certificate for user `commonName`, signed by the cluster CA (as `kubeadm` issues kubernetes-admin's). */
+export async function issueClientCertificate(certs: ClusterCertificates, commonName: string): Promise<{ certPem: string; keyPem: string }> {
+  const keys = await newRsaKeyPair();
+  const ca = forge.pki.certificateFromPem(certs.caPem);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = positiveSerialNumber();
+  setValidity(cert);
+  cert.setSubject([{ name: 'commonName', value: commonName }]);
+  cert.setIssuer(ca.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', clientAuth: true },
+  ]);
+  signNatively(cert, certs.caKeyPem);
+  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
 }
 
 const HOUR_MS = 3_600_000;
@@ -62,6 +83,7 @@ export async function generateClusterCertificates(): Promise<ClusterCertificates
     caPem: forge.pki.certificateToPem(ca),
     certPem: forge.pki.certificateToPem(server),
     keyPem: serverKeys.privateKeyPem,
+    caKeyPem: caKeys.privateKeyPem,
   };
 }
 
