@@ -55,12 +55,23 @@ function requirementMatches(r: LabelRequirement, labels: Record<string, string>)
       return !has || !r.values.includes(value!);
     case '>':
     case '<': {
-      if (!has || !/^-?\d+$/.test(value!)) return false;
-      const n = Number(value);
-      const bound = Number(r.values[0]);
+      const n = has ? int64(value!) : null;
+      const bound = int64(r.values[0]!);
+      if (n === null || bound === null) return false;
       return r.operator === '>' ? n > bound : n < bound;
     }
   }
+}
+
+/**
+ * A decimal integer as Go's strconv.ParseInt(text, 10, 64) reads it, which the API server uses for
+ * `>` and `<` on both sides: an optional sign, digits, within int64; null otherwise. As a bigint, so
+ * values beyond 2^53 compare exactly.
+ */
+function int64(text: string): bigint | null {
+  if (!/^[+-]?\d+$/.test(text)) return null;
+  const n = BigInt(text);
+  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : null;
 }
 
 // Characters that end an identifier, as in the Go lexer.
@@ -106,7 +117,7 @@ class Parser {
       case '>':
       case '<': {
         const bound = this.take();
-        if (bound.kind !== 'identifier' || !/^-?\d+$/.test(bound.text)) {
+        if (bound.kind !== 'identifier' || int64(bound.text) === null) {
           this.fail(`for 'Gt', 'Lt' operators, the value must be an integer, found '${bound.text}'`);
         }
         return { key, operator: op.text, values: [bound.text] };

@@ -6,8 +6,13 @@ export function oneLine(text: string, max = Infinity): string {
   return truncate(flat, max);
 }
 
+/** At most `max` UTF-16 units, ending in "…" when cut; a character outside the BMP is never cut in half. */
 export function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1; // the first half of a surrogate pair: leave the pair out
+  return `${text.slice(0, end)}…`;
 }
 
 /** A URL may carry `user:password@`; a log line is no place for it. */

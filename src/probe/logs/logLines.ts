@@ -7,6 +7,8 @@ const JSON_LEVEL = /"(?:level|severity|lvl|levelname)"\s*:\s*"(\w+)"/i;
 const KLOG = /^([EWIF])\d{4} \d\d:\d\d:\d\d/;
 const TRACEBACK_START = /Traceback \(most recent call last\):|^Exception in thread |^panic: /;
 const TRACEBACK_LINK = /^(?:During handling of the above exception|The above exception was the direct cause|Caused by: |goroutine \d+ \[)/;
+/** `KeyError: msg`, `grpc._channel._InactiveRpcError`, `KeyboardInterrupt`: an exception's (dotted) name, not a level word. */
+const EXCEPTION_LINE = /^(?!(?:CRITICAL|FATAL|ERROR|ERR|WARNING|WARN|INFO|DEBUG|TRACE)\b)[A-Za-z_][\w.]*(?::|$)/;
 
 function normalLevel(word: string): LogLevel | null {
   switch (word.toUpperCase()) {
@@ -33,14 +35,20 @@ function normalLevel(word: string): LogLevel | null {
   }
 }
 
-/** The level a line states first (`INFO … ERROR` is INFO), from plain, klog or JSON logs; null when none. */
+/**
+ * The level a line states first (`INFO … ERROR` is INFO), from plain, klog or JSON logs; null when none.
+ * A JSON entry's level field is its level wherever the field stands; in other lines a level field is one
+ * more way to state a level, so a message that quotes one (`ERROR bad entry {"level":"info"}`) keeps the
+ * level its format gave it.
+ */
 export function logLevelOf(text: string): LogLevel | null {
-  const json = JSON_LEVEL.exec(text);
-  if (json) return normalLevel(json[1]!);
   const klog = KLOG.exec(text);
   if (klog) return normalLevel(klog[1]!);
+  const json = JSON_LEVEL.exec(text);
+  if (json && /^\s*\{/.test(text)) return normalLevel(json[1]!);
   const word = LEVEL_WORD.exec(text);
-  return word ? normalLevel(word[1]!) : null;
+  const first = json && (!word || json.index < word.index) ? json[1]! : word?.[1];
+  return first === undefined ? null : normalLevel(first);
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -69,9 +77,10 @@ export function createLineReader(): (text: string) => LineShape {
     }
     if (inTraceback) {
       if (text === '' || /^\s/.test(text) || TRACEBACK_LINK.test(text)) return { level: null, traceback: true };
-      // The first line that is not a frame is the exception itself (`KeyError: 'stream_port'`): it closes the block.
+      // The first line that is not a frame is the exception itself (`KeyError: 'stream_port'`): it closes the
+      // block, as an error whatever its message quotes (`KeyError: 'WARN'`).
       inTraceback = false;
-      return { level: logLevelOf(text) ?? 'ERROR', traceback: true };
+      return { level: EXCEPTION_LINE.test(text) ? 'ERROR' : (logLevelOf(text) ?? 'ERROR'), traceback: true };
     }
     return { level: logLevelOf(text), traceback: false };
   };

@@ -2,10 +2,10 @@
 // with the kubelet's timestamps. Following ends when the container stops or the server closes the stream.
 // A real API server sends a follow's response headers only with the first log line, so a follow that has
 // not answered is a quiet log, not a failure: follows have no deadline for their headers.
-import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ProbeClock, Stamp } from '../clock';
 import { kubeGet, type ApiMeter } from '../kube/kubeHttp';
+import { readLines } from '../lineFraming';
 import { oneLine } from '../text';
 import { splitTimestamp } from './logLines';
 
@@ -32,6 +32,16 @@ export function podLogPath(namespace: string, pod: string, q: PodLogQuery): stri
   return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?${query}`;
 }
 
+/** A log line is shown up to this many characters (with its kubelet timestamp), then cut with "…". */
+export const LOG_LINE_MAX_CHARS = 2000;
+
+/**
+ * Of one log line at most this many bytes are held (64 KiB, which is at least 16,384 characters: more
+ * than is shown); the rest of a longer line is counted and dropped up to its newline, so a container
+ * that writes without newlines cannot grow the probe's memory.
+ */
+export const LOG_LINE_MAX_BYTES = 64 * 1024;
+
 /**
  * Reads the log; `onOpen` runs once the server accepted (200; for a follow, with its first line),
  * `onLine` for every line. Resolves when the stream ends; rejects with KubeAccessError for a refusal, or
@@ -49,13 +59,14 @@ export async function readPodLog(
   const timeoutMs = query.follow ? null : opts.timeoutMs;
   const res = await kubeGet(kc, podLogPath(namespace, pod, query), { signal: opts.signal, timeoutMs, accept: '*/*', meter: opts.meter });
   handlers.onOpen?.();
-  const lines = createInterface({ input: res, crlfDelay: Infinity });
   try {
-    for await (const line of lines) handlers.onLine(splitTimestamp(oneLine(line, 2000)));
+    for await (const line of readLines(res, { maxLineBytes: LOG_LINE_MAX_BYTES, headBytes: LOG_LINE_MAX_BYTES })) {
+      // Of a longer line its first 64 KiB stand for it: far more than is shown.
+      handlers.onLine(splitTimestamp(oneLine(line.tooLong ? line.head : line.text, LOG_LINE_MAX_CHARS)));
+    }
   } catch {
     // the connection broke: the stream simply ended
   } finally {
-    lines.close();
     res.destroy();
   }
   opts.signal.throwIfAborted();
