@@ -34,6 +34,8 @@ export type CliCommand =
       kubeconfig?: string;
       context?: string;
       body?: string;
+      /** --backend-ca: a PEM file of CAs the backend's certificate may chain to (besides Node's own). */
+      backendCa?: string;
       timeoutS?: number;
       slowS?: number;
       /** --poll-interval: poll /metadata evenly every this many ms (default: adaptive). */
@@ -51,7 +53,7 @@ export const USAGE = `usage:
                      [--body FILE] [--timeout S] [--slow S] [--rabbitmq URL] [--amqp URL]
                      [--json FILE|-] [--markdown FILE] [--junit FILE] [--quiet]
                      [--poll-interval MS] [--backend-pods PREFIX] [--backend-selector LABELS] [--backend-container NAME]
-                     [--no-logs]
+                     [--no-logs] [--backend-ca FILE]
   consumer-probe demo [--scenario ID] [--rabbitmq URL] [--amqp URL] [output flags]
   consumer-probe sandbox [--port N] [--rabbitmq URL --amqp URL] [--noise-pods N] [--noise-events N]
 
@@ -67,6 +69,8 @@ export const USAGE = `usage:
   --backend-pods PREFIX backend pods whose logs are followed (default panda-panda-focus-server)
   --backend-selector L  or pick them by label selector (e.g. app.kubernetes.io/name=focus-server)
   --no-logs             do not follow the backend's or the job pod's logs
+  --backend-ca FILE     trust the CAs in this PEM file (besides the usual ones) for an HTTPS backend
+                        behind an internal CA; NODE_EXTRA_CA_CERTS=FILE works too
   --noise-pods N        sandbox: seed N unrelated production-shaped pods (and --noise-events N Events)
 
 Secrets never go on the command line: the backend token is read from CONSUMER_PROBE_TOKEN, the
@@ -175,6 +179,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
         body: { type: 'string' },
+        'backend-ca': { type: 'string' },
         timeout: { type: 'string' },
         slow: { type: 'string' },
         'poll-interval': { type: 'string' },
@@ -193,6 +198,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
         kubeconfig: values.kubeconfig as string | undefined,
         context: values.context as string | undefined,
         body: values.body as string | undefined,
+        ...(values['backend-ca'] !== undefined ? { backendCa: values['backend-ca'] as string } : {}),
         timeoutS: seconds('timeout', values.timeout as string | undefined),
         slowS: seconds('slow', values.slow as string | undefined),
         ...milliseconds('poll-interval', 'pollIntervalMs', values['poll-interval'] as string | undefined),

@@ -1,5 +1,6 @@
 // `run`'s flags and environment as overrides for the engine's options builder, which validates them and
 // names a bad one by its flag.
+import { readCaFile } from '../probe/caFile';
 import { probeOptions, type OptionNames, type ProbeOptions, type ProbeOverrides } from '../probe/options';
 import type { CliCommand } from './args';
 import { readBodyFile } from './readBody';
@@ -24,6 +25,7 @@ export function runOverrides(cmd: Extract<CliCommand, { command: 'run' }>, env: 
     backend: {
       url: cmd.backend,
       body: cmd.body !== undefined ? readBodyFile(cmd.body) : undefined,
+      ca: cmd.backendCa !== undefined ? readCaFile(cmd.backendCa, '--backend-ca') : undefined,
       token: env.CONSUMER_PROBE_TOKEN || undefined,
       pollIntervalMs: cmd.pollIntervalMs,
     },

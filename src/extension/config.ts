@@ -24,6 +24,7 @@ export class Config {
       metadataPath: this.read('metadataPath', '/metadata/{id}'),
       requestBody: this.read<unknown>('requestBody', undefined),
       jobIdField: this.read('jobIdField', 'job_id'),
+      backendCaFile: this.read('backendCaFile', ''),
       namespace: this.read('namespace', ''),
       kubeconfig: this.read('kubeconfig', ''),
       context: this.read('context', ''),

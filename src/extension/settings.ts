@@ -1,5 +1,7 @@
-// `consumerProbe.*` settings as plain data, and how they become the engine's ProbeOptions. Pure (no
-// `vscode`), so the mapping and its defaults are unit-tested against package.json.
+// `consumerProbe.*` settings as plain data, and how they become the engine's ProbeOptions. No `vscode`
+// (and no I/O but reading the backend CA file when one is set), so the mapping and its defaults are
+// unit-tested against package.json.
+import { readCaFile } from '../probe/caFile';
 import {
   DEFAULT_BACKEND_POD_PREFIX,
   DEFAULT_NAMESPACE,
@@ -18,6 +20,8 @@ export interface ProbeSettings {
   metadataPath: string;
   requestBody: unknown;
   jobIdField: string;
+  /** PEM file of extra CAs for an HTTPS backend behind an internal CA; empty: none. */
+  backendCaFile: string;
   namespace: string;
   kubeconfig: string;
   context: string;
@@ -48,6 +52,7 @@ export const RESTRICTED_SETTINGS = [
   'consumerProbe.configurePath',
   'consumerProbe.metadataPath',
   'consumerProbe.requestBody',
+  'consumerProbe.backendCaFile',
   'consumerProbe.kubeconfig',
   'consumerProbe.context',
   'consumerProbe.brokerUrl',
@@ -78,7 +83,12 @@ export const SETTING_NAMES: OptionNames = {
 /** Empty settings mean "the default". */
 const given = (text: string): string | undefined => text.trim() || undefined;
 
+/**
+ * The settings as overrides for the options builder. Reads the CA file when one is set (and throws
+ * ProbeError('FILE_UNREADABLE') naming the setting when it cannot be used), so the run never starts with it.
+ */
 export function probeOverridesFromSettings(s: ProbeSettings, secrets: ProbeSecrets): ProbeOverrides {
+  const caFile = given(s.backendCaFile);
   const brokerGiven = !!(given(s.brokerUrl) || given(s.amqpUrl));
   // The setting shows the default prefix until changed: left at it, it is not "set", so a label selector
   // replaces it as it does on the command line (the rule itself lives in probeOptions).
@@ -92,6 +102,7 @@ export function probeOverridesFromSettings(s: ProbeSettings, secrets: ProbeSecre
       jobIdField: s.jobIdField || undefined,
       pollIntervalMs: s.pollIntervalMs ?? undefined,
       token: secrets.backendToken || undefined,
+      ca: caFile ? readCaFile(caFile, 'consumerProbe.backendCaFile') : undefined,
     },
     kube: { kubeconfig: given(s.kubeconfig), context: given(s.context), namespace: given(s.namespace) },
     broker: brokerGiven

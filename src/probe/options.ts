@@ -74,8 +74,13 @@ export interface BackendOptions {
   /** Sent as `Authorization: Bearer …`; never logged or reported. */
   token?: string;
   polling: MetadataPolling;
-  /** Upper bound for one HTTP request, so a hanging backend cannot stall the probe. */
+  /** Upper bound for one HTTP request, its whole answer included, so a hanging or trickling backend cannot stall the probe. */
   requestTimeoutMs: number;
+  /**
+   * PEM certificates of CAs the backend's certificate may chain to, trusted besides Node's own (an
+   * internal CA); read from `--backend-ca FILE` / `consumerProbe.backendCaFile` by caFile.ts.
+   */
+  ca?: string;
 }
 
 export interface KubeOptions {

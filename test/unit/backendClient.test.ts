@@ -45,7 +45,7 @@ const json = (res: ServerResponse, status: number, value: unknown) => {
 test('configure posts the Focus payload and reads job_id; a base path is kept', async (t) => {
   const { url, seen } = await backend(t, (_req, res) => json(res, 200, { status: 'ok', job_id: '12-70788' }));
   const out = await client(t, `${url}/focus/`).configure(AbortSignal.timeout(5000));
-  assert.deepEqual(out, { status: 200, jobId: '12-70788', error: null });
+  assert.deepEqual(out, { status: 200, jobId: '12-70788', error: null, failure: null });
   assert.equal(seen[0]!.method, 'POST');
   assert.equal(seen[0]!.url, '/focus/configure');
   assert.equal(seen[0]!.headers['content-type'], 'application/json');
@@ -192,7 +192,7 @@ test('a warm connection the server closed before the first request is dropped; t
   const idle = await first();
   await new Promise((r) => idle.once('close', r).destroy());
   const out = await c.configure(AbortSignal.timeout(5000));
-  assert.deepEqual(out, { status: 200, jobId: '1-1', error: null });
+  assert.deepEqual(out, { status: 200, jobId: '1-1', error: null, failure: null });
   assert.equal(connections.length, 2);
   assert.deepEqual(
     requests.map((r) => r.connection),
@@ -210,7 +210,7 @@ test('a warm connection on which the server spoke first (a 408 before closing) i
   idle.write('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
   await dropped; // the client closed the connection it can no longer use
   const out = await c.configure(AbortSignal.timeout(5000));
-  assert.deepEqual(out, { status: 200, jobId: '1-1', error: null });
+  assert.deepEqual(out, { status: 200, jobId: '1-1', error: null, failure: null });
   assert.equal(connections.length, 2);
   assert.deepEqual(
     requests.map((r) => r.connection),

@@ -2,10 +2,13 @@
 // commands, and the settings that point at hosts must be the ones restricted in untrusted workspaces.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEFAULT_MATCH_RULES, defaultLogOptions, defaultProbeOptions } from '../../src/probe/options';
 import { ProbeError } from '../../src/probe/errors';
 import { PROFILES } from '../../src/sandbox/profiles';
+import { generateClusterCertificates } from '../../src/sandbox/kube/certs';
+import { makeTempDir } from '../helpers/tmp';
 import { RESTRICTED_SETTINGS, clusterRunTarget, probeOptionsFromSettings, type ProbeSettings } from '../../src/extension/settings';
 
 interface Manifest {
@@ -37,6 +40,7 @@ function settingsFromManifest(): ProbeSettings {
     metadataPath: defaultOf('consumerProbe.metadataPath') as string,
     requestBody: defaultOf('consumerProbe.requestBody'),
     jobIdField: defaultOf('consumerProbe.jobIdField') as string,
+    backendCaFile: defaultOf('consumerProbe.backendCaFile') as string,
     namespace: defaultOf('consumerProbe.namespace') as string,
     kubeconfig: defaultOf('consumerProbe.kubeconfig') as string,
     context: defaultOf('consumerProbe.context') as string,
@@ -205,6 +209,24 @@ describe('settings → probe options', () => {
       'panda-panda-focus-server',
       'without a selector the prefix stays',
     );
+  });
+
+  test('the backend CA file: its certificates reach the backend options; an unusable file is one error naming the setting', async (t) => {
+    const dir = makeTempDir(t);
+    const { caPem, keyPem } = await generateClusterCertificates();
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, `# our internal CA\n${caPem}${keyPem}`);
+    assert.equal(probeOptionsFromSettings({ ...base, backendCaFile: ` ${ca} ` }, {}).backend.ca, caPem.trim(), 'the key is left out');
+    assert.equal(probeOptionsFromSettings(base, {}).backend.ca, undefined);
+    const notPem = join(dir, 'not.pem');
+    writeFileSync(notPem, 'hello');
+    const bad = (file: string, pattern: RegExp) =>
+      assert.throws(
+        () => probeOptionsFromSettings({ ...base, backendCaFile: file }, {}),
+        (e: unknown) => ProbeError.is(e, 'FILE_UNREADABLE') && pattern.test((e as Error).message),
+      );
+    bad(join(dir, 'missing.pem'), /^cannot read consumerProbe\.backendCaFile .*missing\.pem: no such file$/);
+    bad(notPem, /^consumerProbe\.backendCaFile .*not\.pem holds no PEM certificate/);
   });
 
   test('a backend label selector may use the full grammar, and a prefix set beside it is kept', () => {

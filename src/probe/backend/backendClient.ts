@@ -1,24 +1,50 @@
-// The backend over one kept-alive undici connection. Every request has a deadline so a hanging
-// backend cannot stall the probe, and every failure becomes data (status / error text), not a throw.
+// The backend over one kept-alive undici connection. Every request has a deadline on its whole answer
+// (a backend that hangs or trickles cannot stall the probe), every body is read up to a cap (a huge
+// answer cannot exhaust memory or block the event loop), and every failure becomes data (status / error
+// text), not a throw.
 // The connection can be opened before the first request (`warmUp`: DNS, TCP and TLS, no HTTP), so the
 // first request's time is the backend's alone; the client counts the requests it sends.
 import type { Socket } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { buildConnector, Client, errors as undiciErrors } from 'undici';
+import { readCappedBody } from '../cappedBody';
+import type { ConfigureFailure } from '../model';
 import type { BackendOptions } from '../options';
 import { describeError } from '../errors';
-import { oneLine } from '../text';
+import { isTlsErrorCode } from '../tlsErrors';
+import { readJobId } from './configureAnswer';
+import { metadataPath } from './metadataPath';
 import { errorTextOf } from './responseText';
 
 export interface BackendAnswer {
   status: number | null;
   body: string;
   error: string | null;
+  /** Why there is no answer (status null): the deadline passed, TLS failed, or the backend could not be reached. */
+  failure: Extract<ConfigureFailure, 'timeout' | 'tls_error' | 'unreachable'> | null;
+  /** The body was longer than the read cap: `body` is its first `readBytes` bytes. Absent when it was read whole. */
+  bodyCut?: { readBytes: number };
 }
 
 export interface ConfigureOutcome {
   status: number | null;
   jobId: string | null;
   error: string | null;
+  failure: ConfigureFailure | null;
+  /** The answer's body was longer than the read cap: only its first `readBytes` bytes were looked at. */
+  bodyCut?: { readBytes: number };
+}
+
+function networkFailureOf(e: unknown): NonNullable<BackendAnswer['failure']> {
+  if (
+    e instanceof undiciErrors.HeadersTimeoutError ||
+    e instanceof undiciErrors.BodyTimeoutError ||
+    e instanceof undiciErrors.ConnectTimeoutError
+  ) {
+    return 'timeout';
+  }
+  const code = (e as { code?: string }).code ?? (e as { cause?: { code?: string } }).cause?.code ?? '';
+  return isTlsErrorCode(code) ? 'tls_error' : 'unreachable';
 }
 
 function networkErrorText(e: unknown, origin: string, timeoutMs: number): string {
@@ -87,7 +113,9 @@ export class BackendClient {
       port: url.port,
       localAddress: null,
     };
-    this.connector = buildConnector({ timeout: options.requestTimeoutMs });
+    // Extra CAs are trusted besides Node's own (as NODE_EXTRA_CA_CERTS does): `ca` alone would replace them.
+    const ca = options.ca ? { ca: [...rootCertificates, options.ca] } : {};
+    this.connector = buildConnector({ timeout: options.requestTimeoutMs, ...ca });
     this.client = new Client(this.origin, {
       connect: (params, callback) => this.connect(params, callback),
       headersTimeout: options.requestTimeoutMs,
@@ -158,8 +186,9 @@ export class BackendClient {
     return this.origin + this.basePath + this.options.configurePath;
   }
 
-  metadataPathFor(jobId: string): string {
-    return this.basePath + this.options.metadataPath.split('{id}').join(encodeURIComponent(jobId));
+  /** Null for an id no path can carry as itself (".", "..", empty, not well-formed): see metadataPath. */
+  metadataPathFor(jobId: string): string | null {
+    return metadataPath(this.basePath, this.options.metadataPath, jobId);
   }
 
   private headers(json: boolean): Record<string, string> {
@@ -171,38 +200,52 @@ export class BackendClient {
 
   private async send(method: 'GET' | 'POST', path: string, signal: AbortSignal, body?: string): Promise<BackendAnswer> {
     this.sent += 1;
+    const timeoutMs = this.options.requestTimeoutMs;
+    // undici's headersTimeout and bodyTimeout restart at every byte, so a backend that trickles its answer
+    // never trips them: this deadline bounds the whole exchange, from connecting to the body's last byte.
+    const deadline = AbortSignal.timeout(timeoutMs);
+    let headersArrived = false;
     try {
-      const res = await this.client.request({ method, path, headers: this.headers(body !== undefined), body, signal });
-      const text = await res.body.text();
-      return { status: res.statusCode, body: text, error: null };
+      const res = await this.client.request({
+        method,
+        path,
+        headers: this.headers(body !== undefined),
+        body,
+        signal: AbortSignal.any([signal, deadline]),
+      });
+      headersArrived = true;
+      const read = await readCappedBody(res.body);
+      return {
+        status: res.statusCode,
+        body: read.text,
+        error: null,
+        failure: null,
+        ...(read.cut ? { bodyCut: { readBytes: read.readBytes } } : {}),
+      };
     } catch (e) {
       if (signal.aborted) throw signal.reason;
-      return { status: null, body: '', error: networkErrorText(e, this.origin, this.options.requestTimeoutMs) };
+      if (deadline.aborted) {
+        const what = headersArrived ? 'no complete answer' : 'no answer';
+        return { status: null, body: '', error: `${what} from ${this.origin} within ${timeoutMs / 1000} s`, failure: 'timeout' };
+      }
+      return { status: null, body: '', error: networkErrorText(e, this.origin, timeoutMs), failure: networkFailureOf(e) };
     }
   }
 
   async configure(signal: AbortSignal): Promise<ConfigureOutcome> {
     const answer = await this.send('POST', this.basePath + this.options.configurePath, signal, JSON.stringify(this.options.body));
-    if (answer.status === null) return { status: null, jobId: null, error: answer.error };
+    const cut = answer.bodyCut ? { bodyCut: answer.bodyCut } : {};
+    if (answer.status === null) return { status: null, jobId: null, error: answer.error, failure: answer.failure };
     if (answer.status < 200 || answer.status >= 300) {
-      return { status: answer.status, jobId: null, error: describeHttpFailure(answer.status, answer.body) };
+      return { status: answer.status, jobId: null, error: describeHttpFailure(answer.status, answer.body), failure: 'http_error', ...cut };
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(answer.body);
-    } catch {
-      return { status: answer.status, jobId: null, error: `response is not JSON: ${oneLine(answer.body, 120) || '(empty body)'}` };
-    }
-    const field = this.options.jobIdField;
-    const value = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>)[field] : undefined;
-    if (typeof value === 'string' && value.trim()) return { status: answer.status, jobId: value.trim(), error: null };
-    if (typeof value === 'number') return { status: answer.status, jobId: String(value), error: null };
-    const keys = parsed && typeof parsed === 'object' ? Object.keys(parsed).join(', ') : typeof parsed;
-    return { status: answer.status, jobId: null, error: `response has no "${field}" (got: ${oneLine(keys, 120) || 'nothing'})` };
+    return { status: answer.status, ...readJobId(answer.body, this.options.jobIdField, answer.bodyCut ?? null), ...cut };
   }
 
   async metadata(jobId: string, signal: AbortSignal): Promise<{ status: number | null; error: string | null }> {
-    const answer = await this.send('GET', this.metadataPathFor(jobId), signal);
+    const path = this.metadataPathFor(jobId);
+    if (path === null) return { status: null, error: `the job id ${JSON.stringify(jobId)} cannot be put in a URL path` };
+    const answer = await this.send('GET', path, signal);
     if (answer.status === null) return { status: null, error: answer.error };
     if (answer.status === 200 || answer.status === 201) return { status: answer.status, error: null };
     return { status: answer.status, error: errorTextOf(answer.body) };

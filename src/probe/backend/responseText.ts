@@ -1,6 +1,10 @@
 // What a backend answer says, in one short line: the error field of a JSON body, else the text itself.
 import { oneLine } from '../text';
 
+/** Enough of a body for one line of it: flattening megabytes to keep 200 characters would be waste. */
+const HEAD_CHARS = 1000;
+const line = (text: string) => oneLine(text.slice(0, HEAD_CHARS), 200);
+
 export function errorTextOf(body: string): string | null {
   const trimmed = body.trim();
   if (!trimmed) return null;
@@ -10,13 +14,13 @@ export function errorTextOf(body: string): string | null {
       const o = parsed as Record<string, unknown>;
       for (const key of ['detail', 'error', 'message', 'msg', 'reason']) {
         const v = o[key];
-        if (typeof v === 'string' && v) return oneLine(v, 200);
-        if (v && typeof v === 'object') return oneLine(JSON.stringify(v), 200);
+        if (typeof v === 'string' && v) return line(v);
+        if (v && typeof v === 'object') return line(JSON.stringify(v));
       }
     }
-    return oneLine(trimmed, 200);
+    return line(trimmed);
   } catch {
-    return oneLine(trimmed, 200);
+    return line(trimmed);
   }
 }
 

@@ -2,13 +2,15 @@
 // broker answers from the queue itself: consumers and ready messages in real time, unlike the management
 // API's statistics. A missing queue makes the broker close the channel (404), so a fresh channel is opened
 // for the next check. Names come from the patterns without `{suffix}`, plus any name the management
-// monitor found (its `queue.changed` observations on the run's stream).
-import { connect, credentials, type Channel, type ChannelModel } from 'amqplib';
+// monitor found (its `queue.changed` observations on the run's stream). Connecting (TCP, TLS, the AMQP
+// handshake) and each check have a deadline: a broker that stops answering becomes a "cannot check"
+// line and a fresh connection for the next check, never a run that waits for it.
+import { connect, credentials, type Channel, type ChannelModel, type SocketOptions } from 'amqplib';
 import type { Stamp } from '../clock';
 import type { BrokerOptions } from '../options';
 import type { QueueObservation, StampedObservation } from '../model';
 import type { Monitor, MonitorRun } from '../monitor';
-import { abortableDelay, untilAborted } from '../abortableDelay';
+import { abortableDelay, DeadlineExceeded, settleWithin, untilAborted } from '../abortableDelay';
 import { describeError } from '../errors';
 import { oneLine } from '../text';
 import { queueNameMatcher } from './queueNames';
@@ -25,7 +27,10 @@ export interface AmqpQueueMonitorOptions {
   now: () => Stamp;
   emit: (o: StampedObservation) => void;
   signal: AbortSignal;
+  /** The whole connect: TCP, TLS and the AMQP handshake. */
   connectTimeoutMs: number;
+  /** Opening a channel, or one passive declare; past it the connection is dropped. Default: `connectTimeoutMs`. */
+  checkTimeoutMs?: number;
 }
 
 export interface AmqpQueueMonitor extends MonitorRun {
@@ -45,6 +50,7 @@ export const amqpQueueMonitor: Monitor = {
       emit,
       signal,
       connectTimeoutMs: Math.min(requestTimeoutMs, 3_000),
+      checkTimeoutMs: requestTimeoutMs,
     });
     const unsubscribe = observations.on('queue.changed', (o) => {
       if (o.queue.via !== 'amqp') monitor.addQueueName(o.queue.name);
@@ -84,6 +90,9 @@ export function describeAmqpError(e: unknown, vhost = '/'): string {
   return oneLine(text.replace(/^Handshake terminated by server: /, ''), 200);
 }
 
+/** An open connection on which the broker did not answer in time (it was then dropped). */
+class NoAnswer extends Error {}
+
 function isNotFound(e: unknown): boolean {
   return (e as { code?: unknown })?.code === 404;
 }
@@ -93,6 +102,8 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
   const endpoint = amqpEndpoint(broker);
   const interval = broker.amqpPollIntervalMs ?? DEFAULT_AMQP_POLL_MS;
   const source = amqpSource(interval);
+  const checkTimeoutMs = opts.checkTimeoutMs ?? opts.connectTimeoutMs;
+  const seconds = (ms: number) => `${ms / 1000} s`;
   const names: string[] = [];
   const lastKey = new Map<string, string>();
   /** When the last successful check of each name began: it saw what the last emitted observation says (or no queue). */
@@ -118,12 +129,27 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
   };
 
   async function open(): Promise<ChannelModel> {
-    const m = await connect(endpoint.url, {
+    // amqplib's `timeout` is an idle timer on the socket: a peer that trickles its handshake restarts it
+    // forever. So the whole connect has a deadline, and the socket gets a signal that destroys it when the
+    // deadline passes or the run stops while it is still connecting.
+    const connecting = new AbortController();
+    // amqplib hands these to net.connect / tls.connect, which honour `signal` (amqplib's types omit it).
+    const socketOptions: SocketOptions & { signal: AbortSignal } = {
       noDelay: true, // without it every check waits ≈40 ms for a delayed ACK
       timeout: opts.connectTimeoutMs,
+      signal: connecting.signal,
       clientProperties: { connection_name: 'consumer-probe (passive queue checks)' },
       ...(endpoint.username !== null ? { credentials: credentials.plain(endpoint.username, endpoint.password) } : {}),
-    });
+    };
+    const pending = connect(endpoint.url, socketOptions);
+    let m: ChannelModel;
+    try {
+      m = await settleWithin(pending, opts.connectTimeoutMs, signal, `no complete AMQP handshake within ${seconds(opts.connectTimeoutMs)}`);
+    } catch (e) {
+      connecting.abort();
+      pending.then(closeQuietly, () => undefined); // had it opened after all
+      throw e;
+    }
     m.on('error', () => undefined); // reported through 'close'
     m.on('close', () => {
       if (model === m) {
@@ -149,7 +175,7 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
         }
         model = m;
       }
-      const ch = await model.createChannel();
+      const ch = await bounded(model.createChannel(), 'opening a channel');
       ch.on('error', () => undefined); // a 404 closes the channel; the check's own rejection says so
       ch.on('close', () => {
         if (channel === ch) channel = null;
@@ -167,7 +193,7 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
     let queue: QueueObservation | null = null;
     const started = opts.now();
     try {
-      const ok = await ch.checkQueue(name);
+      const ok = await bounded(ch.checkQueue(name), `the passive declare of ${name}`);
       queue = { name, firstSeenMs: 0, messages: ok.messageCount, consumers: ok.consumerCount, source, via: 'amqp' };
     } catch (e) {
       if (!isNotFound(e)) throw e;
@@ -186,6 +212,23 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
     lastKey.set(name, key);
   }
 
+  /**
+   * `promise` (an answer the broker owes) within the check deadline. Past it the connection is dropped,
+   * not closed (a close would wait for the same broker), so the next check connects anew.
+   */
+  async function bounded<T>(promise: Promise<T>, what: string): Promise<T> {
+    try {
+      return await settleWithin(promise, checkTimeoutMs, signal, `no answer to ${what} within ${seconds(checkTimeoutMs)}`);
+    } catch (e) {
+      if (!(e instanceof DeadlineExceeded)) throw e;
+      const m = model;
+      model = null; // its 'close' is this drop, not news to report
+      channel = null;
+      if (m) dropConnection(m);
+      throw new NoAnswer(e.message);
+    }
+  }
+
   async function pollOnce(): Promise<void> {
     for (const name of [...names]) {
       if (signal.aborted) return;
@@ -194,7 +237,8 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
       } catch (e) {
         if (signal.aborted) return;
         channel = null;
-        const what = model ? `cannot check queues on ${endpoint.label}` : `cannot connect to ${endpoint.label}`;
+        const connected = model !== null || e instanceof NoAnswer;
+        const what = connected ? `cannot check queues on ${endpoint.label}` : `cannot connect to ${endpoint.label}`;
         emitAccess({ state: 'unavailable', reason: `${what}: ${describeAmqpError(e, endpoint.vhost)}` });
         return;
       }
@@ -259,5 +303,10 @@ async function closeQuietly(m: ChannelModel): Promise<void> {
     gaveUp,
   ]);
   clearTimeout(timer);
-  if (outcome === 'timeout') (m.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy();
+  if (outcome === 'timeout') dropConnection(m);
+}
+
+/** Destroys the connection's socket at once (amqplib has no API for it). */
+function dropConnection(m: ChannelModel): void {
+  (m.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy();
 }

@@ -1,8 +1,11 @@
 // Finds the job's queue through the RabbitMQ management HTTP API and reports when it appeared, its
 // messages, consumers and consumer details. The management API has no watch, so this one polls
 // (gently, with a server-side name filter); its figures lag by the broker's statistics interval (≈5 s on
-// a default broker), and right after a declare they are absent: unknown, never 0.
+// a default broker), and right after a declare they are absent: unknown, never 0. Every request has a
+// deadline on its whole answer and reads at most BODY_CAP_BYTES of it: a broker (or whatever answers at
+// that URL) that hangs, trickles or floods becomes a "cannot read queues" line, never a stalled run.
 import { request } from 'undici';
+import { BODY_CAP_BYTES, readCappedBody, type CappedBody } from '../cappedBody';
 import type { Stamp } from '../clock';
 import type { BrokerOptions } from '../options';
 import type { QueueConsumer, QueueObservation, StampedObservation } from '../model';
@@ -111,18 +114,24 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): MonitorR
 
   /** GET `path` below the base URL; resolves with parsed JSON for 200, `null` for 404, throws otherwise. */
   async function getJson(path: string, what: string): Promise<unknown> {
-    let res;
+    // On the whole answer, not only until its headers: undici's own timers restart at every byte.
+    const deadline = AbortSignal.timeout(opts.requestTimeoutMs);
+    let res: Awaited<ReturnType<typeof request>> | null = null;
+    let body: CappedBody;
     try {
       res = await request(`${base}${path}`, {
         headers: { accept: 'application/json', ...(authorization ? { authorization } : {}) },
-        signal: AbortSignal.any([signal, AbortSignal.timeout(opts.requestTimeoutMs)]),
+        signal: AbortSignal.any([signal, deadline]),
       });
+      body = await readCappedBody(res.body);
     } catch (e) {
       if (signal.aborted) throw e;
-      const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
-      throw new ManagementApiError(timedOut ? `no answer within ${opts.requestTimeoutMs / 1000} s` : describeError(e), null);
+      if (deadline.aborted) {
+        throw new ManagementApiError(`${res ? 'no complete answer' : 'no answer'} within ${opts.requestTimeoutMs / 1000} s`, null);
+      }
+      throw new ManagementApiError(describeError(e), null);
     }
-    const text = await res.body.text();
+    const { text } = body;
     const status = res.statusCode;
     if (status === 404) return null;
     if (status === 401) throw new ManagementApiError('401 Unauthorized: the management API refused the credentials', 401);
@@ -135,6 +144,12 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): MonitorR
     if (status !== 200) {
       const reason = serverReason(text);
       throw new ManagementApiError(`HTTP ${status} for ${what}${reason ? `: ${reason}` : ''}`, status);
+    }
+    if (body.cut) {
+      throw new ManagementApiError(
+        `the answer for ${what} is larger than ${BODY_CAP_BYTES / (1024 * 1024)} MiB: is this the RabbitMQ management API?`,
+        status,
+      );
     }
     try {
       return JSON.parse(text);
