@@ -1,6 +1,7 @@
 // The timeline, read once: timings, the job's pods and their histories, events, attempts.
 // Pure: the same observations always give the same analysis.
 import type {
+  ConfigureFailure,
   BrokerAccess,
   ClusterAccess,
   JobSnapshot,
@@ -59,7 +60,17 @@ export interface Analysis {
   jobId: string | null;
   /** Null until the configure answer names the job. */
   names: JobObjectNames | null;
-  configure: { url: string | null; atMs: number | null; status: number | null; error: string | null };
+  configure: {
+    url: string | null;
+    atMs: number | null;
+    status: number | null;
+    error: string | null;
+    failure: ConfigureFailure | null;
+    /** Set when the answer was longer than the probe reads. */
+    bodyCut: { readBytes: number } | null;
+  };
+  /** The namespace was looked up and the API server said it does not exist (its message). */
+  namespaceMissing: string | null;
   timings: Timings;
   /** When each timing's event may have happened: after its last "not yet" observation, at or before the timing. */
   timingWindows: TimingWindows;
@@ -193,6 +204,7 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
   let job: JobSnapshot | null = null;
   let lastAccess: ClusterAccess | null = null;
   let everWatching = false;
+  let namespaceMissing: string | null = null;
   const brokerSources: Partial<Record<QueueSourceKind, BrokerAccess>> = {};
   let end: Analysis['end'] = { reason: null, atMs: null };
   const jobNames = jobId ? jobNamesFor(jobId, rules) : null;
@@ -209,6 +221,9 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
         if (timings.consumerReadyMs === null && isReadyStatus(o.status)) timings.consumerReadyMs = o.atMs;
         // An answer that was not ready was decided after its request left; no answer says nothing.
         else if (timings.consumerReadyMs === null && o.status !== null) lowerBounds.consumerReadyMs = roundMs(o.atMs - (o.tookMs ?? 0));
+        break;
+      case 'cluster.namespace':
+        namespaceMissing = o.exists ? null : o.detail;
         break;
       case 'cluster.access':
         lastAccess = o.access;
@@ -281,7 +296,10 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
       atMs: answered?.atMs ?? null,
       status: answered?.kind === 'configure.answered' ? answered.status : null,
       error: answered?.kind === 'configure.answered' ? answered.error : null,
+      failure: answered?.kind === 'configure.answered' ? (answered.failure ?? null) : null,
+      bodyCut: answered?.kind === 'configure.answered' ? (answered.bodyCut ?? null) : null,
     },
+    namespaceMissing,
     timings,
     // The request left at t0 (configure.sent): nothing the backend does for the job happens before.
     timingWindows: timingWindowsOf(timings, lowerBounds, sent?.atMs ?? null),

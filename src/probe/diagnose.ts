@@ -1,10 +1,10 @@
 // Analysis → one scenario with its evidence and what to do next. Pure. Each rule names the concrete
 // cause it saw (the event message, the waiting reason, the HTTP answer), never just the id.
 import type { Analysis, AnalysedPod } from './analysis';
-import type { Scenario, ScenarioId, Severity } from './model';
+import { TIMING_KEYS, type CauseOf, type ClusterUnavailableCode, type Scenario, type ScenarioId, type Severity } from './model';
 import { podFailure } from './podState';
 import { foldAttempts } from './attempts';
-import { count } from './phrasing';
+import { TIMING_LABELS, count } from './phrasing';
 import {
   backendErrorEvidence,
   backendErrorSuggestion,
@@ -34,6 +34,7 @@ const TITLES: Record<ScenarioId, string> = {
   pod_failed: 'Pod failed',
   configure_failed: 'POST /configure failed',
   cluster_unavailable: 'Consumer not ready; the cluster could not be observed',
+  stopped: 'Stopped before a verdict',
 };
 
 const SEVERITY: Record<ScenarioId, Severity> = {
@@ -46,11 +47,19 @@ const SEVERITY: Record<ScenarioId, Severity> = {
   pod_failed: 'error',
   configure_failed: 'error',
   cluster_unavailable: 'inconclusive',
+  stopped: 'inconclusive',
 };
 
-function scenario(id: ScenarioId, summary: string, evidence: string[], suggestions: string[]): Scenario {
+function scenario<Id extends ScenarioId>(
+  id: Id,
+  cause: CauseOf<Id> | null,
+  summary: string,
+  evidence: string[],
+  suggestions: string[],
+): Scenario {
   return {
     id,
+    cause,
     severity: SEVERITY[id],
     title: TITLES[id],
     summary,
@@ -106,10 +115,13 @@ function diagnoseReady(a: Analysis, ctx: DiagnoseContext, ready: number): Scenar
   if (t.podReadyMs !== null) evidence.push(`pod ${a.primary?.name} ready at ${s(t.podReadyMs)}`);
   const unobserved = clusterUnavailableReason(a);
   if (unobserved) evidence.push(`pods not observed: ${unobserved}`);
+  if (a.namespaceMissing !== null)
+    evidence.push(`pods not observed: the namespace ${ctx.namespace} does not exist (${a.namespaceMissing})`);
   evidence.push(...brokerEvidence(a));
   if (ready <= ctx.slowThresholdMs) {
     return scenario(
       'healthy',
+      null,
       `The consumer for job ${a.jobId} was ready after ${s(ready)} (threshold ${s(ctx.slowThresholdMs)}).`,
       evidence,
       [],
@@ -121,6 +133,7 @@ function diagnoseReady(a: Analysis, ctx: DiagnoseContext, ready: number): Scenar
     const scheduling = a.primary ? lastEventLine(a, a.primary.name, ['FailedScheduling']) : null;
     return scenario(
       'slow_pod_start',
+      null,
       `The consumer was ready after ${s(ready)}, over the ${s(ctx.slowThresholdMs)} threshold; the pod took ${s(podStart)} of it to start.`,
       [
         ...evidence,
@@ -141,6 +154,7 @@ function diagnoseReady(a: Analysis, ctx: DiagnoseContext, ready: number): Scenar
   const after = podStart !== null ? ready - podStart : null;
   return scenario(
     'slow_consumer',
+    null,
     `The consumer was ready after ${s(ready)}, over the ${s(ctx.slowThresholdMs)} threshold${after !== null ? `; the pod was ready at ${s(podStart)}, so ${s(after)} went to the backend` : ''}.`,
     [...evidence, backendErrorEvidence(a)],
     [
@@ -157,6 +171,7 @@ function diagnosePodFailure(a: Analysis, ctx: DiagnoseContext, pod: AnalysedPod,
   const crash = crashedContainer(a);
   return scenario(
     'pod_failed',
+    null,
     `Pod ${pod.name} failed: ${failure}. The consumer never became ready.`,
     [
       failure,
@@ -194,6 +209,7 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
     const other = lastEventLine(a, pod.name, ['FailedMount', 'FailedAttachVolume', 'FailedCreatePodSandBox', 'Failed']);
     return scenario(
       'pod_pending',
+      null,
       `Pod ${pod.name} appeared at ${s(pod.firstSeenMs)} but never started ${ended}${pod.reason ? ` (${pod.reason})` : ''}.`,
       [
         scheduling ?? (pod.node ? `scheduled on ${pod.node}, containers never started` : 'the pod was never scheduled'),
@@ -212,6 +228,7 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
   if (pod) {
     return scenario(
       'consumer_never_ready',
+      null,
       `Pod ${pod.name} ran${pod.readyMs !== null ? ` and was ready at ${s(pod.readyMs)}` : ' (never Ready)'}, but the consumer never became ready ${ended}.`,
       [
         `pod ${pod.name}: Running at ${s(pod.runningMs)}, Ready at ${s(pod.readyMs)}, ${count(pod.restartCount, 'restart')}`,
@@ -240,6 +257,7 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
   if (unobserved) {
     return scenario(
       'cluster_unavailable',
+      clusterCause(a.cluster.last),
       `The consumer for job ${a.jobId} was not ready ${ended}, and Kubernetes could not be observed, so the pods are unknown.`,
       [`Kubernetes: ${unobserved}`, ...brokerEvidence(a), metadataEvidence(a)],
       [
@@ -248,11 +266,24 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
       ],
     );
   }
+  if (a.namespaceMissing !== null) {
+    return scenario(
+      'pod_never_created',
+      'namespace_not_found',
+      `No pod of job ${a.jobId} appeared ${ended}: the namespace ${ctx.namespace} does not exist in this cluster.`,
+      [`GET /api/v1/namespaces/${ctx.namespace} → 404 ${a.namespaceMissing}`, metadataEvidence(a), backendErrorEvidence(a)],
+      [
+        'Point the probe at the namespace the backend creates its Jobs in (--namespace, or the "namespace" setting in VS Code).',
+        'List the namespaces this context can see: kubectl get namespaces',
+      ],
+    );
+  }
   // Named by the match rules (`match.jobName`), so a custom Job name keeps its FailedCreate evidence.
   const jobName = a.names!.job;
   const failedCreate = lastEventLine(a, jobName, ['FailedCreate']);
   return scenario(
     'pod_never_created',
+    a.job || failedCreate ? null : 'job_not_created',
     `No pod of job ${a.jobId} appeared ${ended}${a.job ? `, although the Job ${a.job.name} exists` : ''}.`,
     [
       a.job
@@ -277,24 +308,58 @@ function diagnoseNotReady(a: Analysis, ctx: DiagnoseContext): Scenario {
 }
 
 export function diagnose(a: Analysis, ctx: DiagnoseContext): Scenario {
-  const scenario = diagnoseRun(a, ctx);
-  // A run stopped by the user proves nothing about what would have happened next.
-  return a.end.reason === 'aborted' && scenario.id !== 'healthy' ? { ...scenario, severity: 'inconclusive' } : scenario;
+  // A run stopped by the user before a verdict proves nothing about what would have happened next. A
+  // consumer already ready, or a configure already refused, is a verdict the stop cannot take back.
+  const verdictReached = a.timings.consumerReadyMs !== null || (a.jobId === null && a.configure.atMs !== null);
+  const scenario = a.end.reason === 'aborted' && !verdictReached ? diagnoseStopped(a) : diagnoseRun(a, ctx);
+  const cut = a.configure.bodyCut;
+  if (!cut) return scenario;
+  const note = `POST /configure answered with a body longer than the probe reads: only its first ${cut.readBytes} bytes were looked at`;
+  return { ...scenario, evidence: [...scenario.evidence, note] };
+}
+
+/** What was seen before the stop and what was not yet: no cause, no blame. */
+function diagnoseStopped(a: Analysis): Scenario {
+  const seen = TIMING_KEYS.filter((k) => a.timings[k] !== null);
+  const notYet = TIMING_KEYS.filter((k) => a.timings[k] === null);
+  const pod = a.primary;
+  return scenario(
+    'stopped',
+    'stopped_by_user',
+    `The probe was stopped at ${s(a.end.atMs)}, before ${a.jobId === null ? 'POST /configure answered' : `the consumer for job ${a.jobId} was ready`}. ` +
+      `Nothing is concluded: ${seen.length ? `seen so far: ${seen.map((k) => TIMING_LABELS[k]).join(', ')}` : 'nothing was seen yet'}.`,
+    [
+      ...seen.map((k) => `${TIMING_LABELS[k]} at ${s(a.timings[k])}`),
+      pod ? `pod ${pod.name}: ${pod.phase}${pod.ready ? ', ready' : ''}${pod.reason ? ` (${pod.reason})` : ''} when stopped` : '',
+      notYet.length ? `not seen before the stop: ${notYet.map((k) => TIMING_LABELS[k]).join(', ')}` : '',
+    ],
+    ['Run the probe again and let it finish: the timeout ends it on its own.'],
+  );
+}
+
+function clusterCause(access: Analysis['cluster']['last']): CauseOf<'cluster_unavailable'> | null {
+  if (access === null) return 'no_kubeconfig';
+  if (access.state !== 'unavailable') return null;
+  const causes: Record<ClusterUnavailableCode, CauseOf<'cluster_unavailable'> | null> = {
+    NO_KUBECONFIG: 'no_kubeconfig',
+    KUBECONFIG_UNREADABLE: 'no_kubeconfig',
+    UNREACHABLE: 'unreachable',
+    TLS_ERROR: 'tls_error',
+    UNAUTHORIZED: 'unauthorized',
+    FORBIDDEN: 'forbidden',
+    AUTH_PLUGIN_FAILED: 'auth_plugin_failed',
+    ERROR: 'unreachable',
+    DISABLED: null,
+  };
+  return causes[access.code];
 }
 
 function diagnoseRun(a: Analysis, ctx: DiagnoseContext): Scenario {
-  if (a.jobId === null && a.end.reason === 'aborted' && a.configure.atMs === null) {
-    return scenario(
-      'configure_failed',
-      `The probe was stopped at ${s(a.end.atMs)}, before POST /configure answered.`,
-      [`POST ${a.configure.url ?? '/configure'} → stopped before an answer`],
-      ['Run the probe again and let it finish (the timeout ends it on its own).'],
-    );
-  }
   if (a.jobId === null) {
     const error = a.configure.error ?? 'no answer';
     return scenario(
       'configure_failed',
+      a.configure.failure,
       `POST /configure did not return a job id: ${error}.`,
       [`POST ${a.configure.url ?? '/configure'} → ${error}`, backendErrorEvidence(a)],
       [...configureSuggestions(a.configure.status, error), ...backendErrorSuggestion(a, (rest) => kubectl(ctx, rest))],

@@ -12,13 +12,57 @@ export const SCENARIO_IDS = [
   'pod_failed',
   'configure_failed',
   'cluster_unavailable',
+  'stopped',
 ] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
+/** `scenario.cause` per scenario (DESIGN.md, "Cause codes"): a stable code to count and filter failures by. */
+export const CAUSE_CODES = {
+  healthy: [],
+  pod_pending: [
+    'unschedulable_gpu',
+    'unschedulable_cpu',
+    'unschedulable_memory',
+    'unschedulable_taint',
+    'unschedulable_affinity',
+    'unschedulable_volume',
+    'unschedulable_other',
+    'waiting_for_scale_up',
+    'scale_up_impossible',
+    'container_creating_stuck',
+  ],
+  pod_failed: [
+    'image_not_found',
+    'image_pull_unauthorized',
+    'image_pull_failed',
+    'crash_loop',
+    'oom_killed',
+    'evicted',
+    'create_container_config_error',
+    'readiness_probe_failing',
+    'init_container_failed',
+    'container_error',
+  ],
+  pod_never_created: ['quota_exceeded', 'admission_denied', 'job_suspended', 'job_not_created', 'namespace_not_found'],
+  consumer_never_ready: ['queue_not_created', 'consumer_not_attached', 'metadata_failing', 'backend_error', 'unknown'],
+  slow_pod_start: ['slow_scheduling', 'slow_image_pull', 'slow_container_start'],
+  slow_consumer: ['slow_queue', 'slow_consumer_attach', 'slow_metadata'],
+  configure_failed: ['http_error', 'no_job_id', 'not_json', 'unreachable', 'tls_error', 'timeout'],
+  cluster_unavailable: ['unauthorized', 'forbidden', 'unreachable', 'tls_error', 'no_kubeconfig', 'auth_plugin_failed'],
+  stopped: ['stopped_by_user'],
+} as const satisfies Record<ScenarioId, readonly string[]>;
+
+export type CauseOf<Id extends ScenarioId> = (typeof CAUSE_CODES)[Id][number];
+export type CauseCode = CauseOf<ScenarioId>;
+/** Why POST /configure gave no job id. */
+export type ConfigureFailure = CauseOf<'configure_failed'>;
 
 export type Severity = 'ok' | 'warning' | 'error' | 'inconclusive';
 
 export interface Scenario {
   id: ScenarioId;
+  /** One of `CAUSE_CODES[id]`; null for `healthy` (and, until every rule names one, where none is known). */
+  cause: CauseCode | null;
   severity: Severity;
   title: string;
   summary: string;
@@ -121,7 +165,15 @@ export type ClusterAccess =
   | { state: 'unavailable'; reason: string; code: ClusterUnavailableCode };
 
 export type ClusterUnavailableCode =
-  'NO_KUBECONFIG' | 'KUBECONFIG_UNREADABLE' | 'UNREACHABLE' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'ERROR' | 'DISABLED';
+  | 'NO_KUBECONFIG'
+  | 'KUBECONFIG_UNREADABLE'
+  | 'UNREACHABLE'
+  | 'TLS_ERROR'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'AUTH_PLUGIN_FAILED'
+  | 'ERROR'
+  | 'DISABLED';
 
 export interface MetadataAttempt {
   atMs: number;
@@ -271,7 +323,16 @@ export interface ReportLogs {
 export type Fact =
   | { kind: 'probe.started'; wallClock: string; jobIdHint?: string }
   | { kind: 'configure.sent'; url: string }
-  | { kind: 'configure.answered'; status: number | null; jobId: string | null; error: string | null }
+  | {
+      kind: 'configure.answered';
+      status: number | null;
+      jobId: string | null;
+      error: string | null;
+      /** Why there is no job id (absent in older recordings and when there is one). */
+      failure?: ConfigureFailure | null;
+      /** The body was longer than the probe reads: only its first bytes were looked at. */
+      bodyCut?: { readBytes: number };
+    }
   | {
       kind: 'metadata.attempt';
       status: number | null;
@@ -282,6 +343,10 @@ export type Fact =
   | { kind: 'cluster.access'; access: ClusterAccess }
   /** Something about how the cluster is watched that the user should know, said once (e.g. a fallback to full lists). */
   | { kind: 'cluster.notice'; text: string }
+  /** Something about the run itself the user should know, said once (e.g. a flood of events was cut). */
+  | { kind: 'probe.notice'; text: string }
+  /** The namespace itself was looked up: `exists` false when the API server answered 404 (lists there answer empty). */
+  | { kind: 'cluster.namespace'; namespace: string; exists: boolean; detail: string }
   | { kind: 'pod.changed'; pod: PodSnapshot; previousDeliveryBeforeMs?: number }
   | { kind: 'job.changed'; job: JobSnapshot; previousDeliveryBeforeMs?: number }
   | { kind: 'event.seen'; event: KubeEvent }

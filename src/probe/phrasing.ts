@@ -1,7 +1,21 @@
 // How the engine words what it measured, in one place: times, counts, quotes. Diagnosis and every
 // renderer (text, live log, Markdown, JUnit, the extension's views) use these, so no two outputs can
 // disagree on how a time or a count reads.
+import type { TimingKey } from './model';
 import { oneLine } from './text';
+
+/** How each stage is named in sentences and tables. */
+export const TIMING_LABELS: Record<TimingKey, string> = {
+  configureMs: 'configure answered',
+  jobCreatedMs: 'job created',
+  podCreatedMs: 'pod created',
+  podScheduledMs: 'pod scheduled',
+  podRunningMs: 'pod running',
+  podReadyMs: 'pod ready',
+  queueCreatedMs: 'queue created',
+  consumerAttachedMs: 'consumer attached',
+  consumerReadyMs: 'consumer ready',
+};
 
 /** Shown wherever a time was never observed. */
 export const NEVER = '—';

@@ -126,7 +126,7 @@ export class Sandbox {
     this.namespace = opts.namespace ?? 'panda';
     this.timeScale = opts.timeScale ?? 1;
     const tokens = { [this.okToken]: 'ok', [this.forbiddenToken]: 'forbidden', [this.noLogsToken]: 'no-logs' } as const;
-    this.api = new KubeApiServer({ store: this.store, logs: this.logs, tokens, host });
+    this.api = new KubeApiServer({ store: this.store, logs: this.logs, tokens, host, namespaces: [this.namespace] });
     this.cluster = new SimulatedCluster({ store: this.store, logs: this.logs, namespace: this.namespace, extraPodLabels: opts.podLabels });
     this.broker = new SimulatedBroker({ host, statsLagMs: SANDBOX_STATS_LAG_MS });
     this.backend = new SimulatedBackend({

@@ -1,7 +1,7 @@
 // The JSON report contract of DESIGN.md (schemaVersion 1), checked key by key and type by type,
 // so a test fails when a renderer or the engine drifts from what other tools rely on.
 import assert from 'node:assert/strict';
-import { SCENARIO_IDS, TIMING_KEYS } from '../../src/probe/model';
+import { CAUSE_CODES, SCENARIO_IDS, TIMING_KEYS, type ScenarioId } from '../../src/probe/model';
 
 const isNumOrNull = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
 const isStrOrNull = (v: unknown) => v === null || typeof v === 'string';
@@ -35,8 +35,12 @@ export function assertReportContract(report: unknown): void {
   assert.ok(isStrOrNull(r.jobId), 'jobId');
   assert.ok(!Number.isNaN(Date.parse(r.startedAt)) && /T.*Z$/.test(r.startedAt), 'startedAt is ISO-8601');
 
-  exactKeys(r.scenario, ['id', 'severity', 'title', 'summary', 'evidence', 'suggestions'], 'scenario');
+  exactKeys(r.scenario, ['id', 'cause', 'severity', 'title', 'summary', 'evidence', 'suggestions'], 'scenario');
   assert.ok((SCENARIO_IDS as readonly string[]).includes(r.scenario.id), `scenario.id ${r.scenario.id}`);
+  assert.ok(
+    r.scenario.cause === null || (CAUSE_CODES[r.scenario.id as ScenarioId] as readonly string[]).includes(r.scenario.cause),
+    `scenario.cause ${r.scenario.cause} is one of ${r.scenario.id}'s causes`,
+  );
   assert.ok(['ok', 'warning', 'error', 'inconclusive'].includes(r.scenario.severity));
   for (const k of ['title', 'summary']) assert.equal(typeof r.scenario[k], 'string');
   for (const k of ['evidence', 'suggestions'])

@@ -29,7 +29,7 @@ test('aborting mid-run ends the run at once and leaves nothing running', async (
 
   controller.abort(new Error('user pressed stop'));
   const report = await run.report;
-  assert.equal(report.scenario.id, 'pod_pending');
+  assert.equal(report.scenario.id, 'stopped');
   assert.equal(report.scenario.severity, 'inconclusive');
   assert.match(report.scenario.summary, /stopped at/);
   await waitFor(() => sandbox.api.openWatches === 0, { what: 'the probe to close its watches', timeoutMs: 2000 });

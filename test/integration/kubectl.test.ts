@@ -235,3 +235,28 @@ test('kubectl with a wrong token exits non-zero and reports Unauthorized', async
   assert.notEqual(warm.code, 0);
   assert.match(warm.stderr, /You must be logged in to the server \(Unauthorized\)/);
 });
+
+test('a namespace that does not exist: get ns answers NotFound, while a list inside it is empty, as on a real cluster', async (t) => {
+  const { store, kubectl } = await cluster(t);
+  store.create('pods', makePod({ name: 'web-1', state: 'running', namespace: 'other' }));
+
+  const missing = await kubectl('get', 'namespace', 'pandas');
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /Error from server \(NotFound\): namespaces "pandas" not found/);
+  const list = await kubectl('get', 'pods', '-n', 'pandas');
+  assertSucceeded(list);
+  assert.match(list.stderr, /No resources found in pandas namespace/);
+
+  // The probe's default namespace exists while empty; one holding objects exists too.
+  assertSucceeded(await kubectl('get', 'namespace', 'panda'));
+  assertSucceeded(await kubectl('get', 'namespace', 'other'));
+  const all = await kubectl('get', 'namespaces', '-o', 'name');
+  assert.deepEqual(all.stdout.trim().split('\n').sort(), [
+    'namespace/default',
+    'namespace/kube-node-lease',
+    'namespace/kube-public',
+    'namespace/kube-system',
+    'namespace/other',
+    'namespace/panda',
+  ]);
+});

@@ -143,7 +143,29 @@ test('pod_never_created needs the cluster to have been watched: otherwise cluste
 
 test('a run with no kubeconfig at all is cluster_unavailable, never pod_never_created', () => {
   const b = new TimelineBuilder('5-6').unavailable(-5, 'no kubeconfig found', 'NO_KUBECONFIG').metadata(160, 7900, 404);
-  expectScenario(diagnoseOf(b.end(8000, 'timeout')), 'cluster_unavailable');
+  const sc = diagnoseOf(b.end(8000, 'timeout'));
+  expectScenario(sc, 'cluster_unavailable');
+  assert.equal(sc.cause, 'no_kubeconfig');
+});
+
+test('cluster_unavailable names why the cluster could not be observed as its cause', () => {
+  const causes = (['UNAUTHORIZED', 'FORBIDDEN', 'UNREACHABLE', 'TLS_ERROR', 'AUTH_PLUGIN_FAILED'] as const).map((code) => {
+    const b = new TimelineBuilder('5-7').unavailable(-5, `cannot watch: ${code}`, code).metadata(160, 7900, 404);
+    return diagnoseOf(b.end(8000, 'timeout')).cause;
+  });
+  assert.deepEqual(causes, ['unauthorized', 'forbidden', 'unreachable', 'tls_error', 'auth_plugin_failed']);
+});
+
+test('pod_never_created: a namespace the API server does not know is namespace_not_found, not the Job', () => {
+  const b = new TimelineBuilder('5-8').watching().namespace(-8, false).metadata(160, 7900, 404, 'Invalid job_id');
+  const sc = diagnoseOf(b.end(8000, 'timeout'));
+  expectScenario(sc, 'pod_never_created');
+  assert.equal(sc.cause, 'namespace_not_found');
+  assert.match(sc.summary, /namespace panda does not exist/);
+  assert.ok(sc.evidence.includes('GET /api/v1/namespaces/panda → 404 namespaces "panda" not found'), sc.evidence.join('\n'));
+  assert.ok(!sc.suggestions.some((x) => /describe job|create Jobs/.test(x)), 'the Job is not blamed');
+  const exists = diagnoseOf(new TimelineBuilder('5-8').watching().namespace(-8, true).metadata(160, 7900, 404).end(8000, 'timeout'));
+  assert.equal(exists.cause, 'job_not_created');
 });
 
 test('pod_pending: FailedScheduling for GPUs is the cause', () => {
@@ -232,6 +254,16 @@ test('configure_failed: unreachable backend and missing job id get their own adv
   assert.match(noId.suggestions[0]!, /job id field/);
 });
 
+test("configure_failed carries the client's failure kind as its cause", () => {
+  const slow = diagnoseOf(
+    new TimelineBuilder(null, { configureStatus: null, configureError: 'no complete answer within 5 s', configureFailure: 'timeout' }),
+  );
+  expectScenario(slow, 'configure_failed');
+  assert.equal(slow.cause, 'timeout');
+  const http = diagnoseOf(new TimelineBuilder(null, { configureStatus: 503, configureError: 'HTTP 503', configureFailure: 'http_error' }));
+  assert.equal(http.cause, 'http_error');
+});
+
 test('a healthy run still says when pods could not be observed', () => {
   const b = new TimelineBuilder('1-2')
     .unavailable(-5, 'no kubeconfig found', 'NO_KUBECONFIG')
@@ -242,21 +274,58 @@ test('a healthy run still says when pods could not be observed', () => {
   assert.ok(sc.evidence.includes('pods not observed: no kubeconfig found'));
 });
 
-test('a stopped run says so instead of blaming the timeout, and is inconclusive', () => {
+test('a stopped run is scenario stopped: what was seen and what was not yet, no cause, no blame', () => {
   const sc = diagnoseOf(podReadyTimeline('4-4').metadata(160, 2000, 404).end(2100, 'aborted'));
-  assert.match(sc.summary, /stopped at 2\.100s/);
+  expectScenario(sc, 'stopped');
+  assert.equal(sc.cause, 'stopped_by_user');
   assert.equal(sc.severity, 'inconclusive');
+  assert.equal(sc.title, 'Stopped before a verdict');
+  assert.match(sc.summary, /stopped at 2\.100s, before the consumer for job 4-4 was ready/);
+  assert.ok(
+    sc.evidence.some((e) => /^pod ready at /.test(e)),
+    sc.evidence.join('\n'),
+  );
+  assert.ok(
+    sc.evidence.some((e) => /^not seen before the stop: .*consumer ready/.test(e)),
+    sc.evidence.join('\n'),
+  );
+  assert.ok(!sc.evidence.some((e) => /never/.test(e)), 'nothing is called "never" in a run that was cut short');
+  assert.ok(!sc.suggestions.some((x) => /analyzer|backend|kubectl/.test(x)), sc.suggestions.join('\n'));
 });
 
-test('a run stopped before /configure answered does not blame the backend', () => {
+test('a run stopped before /configure answered is stopped too, not a configure failure', () => {
   const b = new TimelineBuilder(null);
   b.observations.splice(2); // keep probe.started and configure.sent: no answer arrived
   const sc = diagnoseOf(b.end(40, 'aborted'));
-  assert.equal(sc.id, 'configure_failed');
-  assert.equal(sc.severity, 'inconclusive');
+  expectScenario(sc, 'stopped');
   assert.match(sc.summary, /stopped at 0\.040s, before POST \/configure answered/);
+  assert.match(sc.summary, /nothing was seen yet/);
+});
+
+test('a stop after the verdict keeps it: a consumer already ready is healthy', () => {
+  const sc = diagnoseOf(podReadyTimeline('4-5').metadata(160, 900, 200).end(950, 'aborted'));
+  expectScenario(sc, 'healthy');
+  assert.equal(sc.cause, null);
 });
 
 test('every scenario id is produced by some rule above', () => {
   assert.deepEqual([...seen].sort(), [...SCENARIO_IDS].sort());
+});
+
+test('a configure answer cut at the read cap is said in the evidence, whatever the verdict', () => {
+  const cut = { readBytes: 4 * 1024 * 1024 };
+  const failed = diagnoseOf(
+    new TimelineBuilder(null, {
+      configureStatus: 200,
+      configureError: 'response has no "job_id"',
+      configureFailure: 'no_job_id',
+      bodyCut: cut,
+    }),
+  );
+  assert.equal(failed.cause, 'no_job_id');
+  const note = 'POST /configure answered with a body longer than the probe reads: only its first 4194304 bytes were looked at';
+  assert.ok(failed.evidence.includes(note), failed.evidence.join('\n'));
+  const healthy = diagnoseOf(new TimelineBuilder('1-9', { bodyCut: cut }).metadata(200, 300, 200));
+  expectScenario(healthy, 'healthy');
+  assert.ok(healthy.evidence.includes(note), healthy.evidence.join('\n'));
 });

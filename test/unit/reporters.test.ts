@@ -133,7 +133,7 @@ describe('renderJson', () => {
     assert.deepEqual(Object.keys(parsed.timings), [...TIMING_KEYS]);
     assert.deepEqual(Object.keys(parsed.probe), ['apiRequests', 'apiBytes', 'backendRequests', 'startDelayMs']);
     assert.deepEqual(Object.keys(parsed.timingWindows), [...TIMING_KEYS]);
-    assert.deepEqual(Object.keys(parsed.scenario), ['id', 'severity', 'title', 'summary', 'evidence', 'suggestions']);
+    assert.deepEqual(Object.keys(parsed.scenario), ['id', 'cause', 'severity', 'title', 'summary', 'evidence', 'suggestions']);
     assert.deepEqual(Object.keys(parsed.pods[0]), [
       'name',
       'namespace',
@@ -245,7 +245,7 @@ describe('renderTextReport', () => {
     assert.match(lineOf(events, 'FailedScheduling'), /0\.420s\s+Warning\s+FailedScheduling\s+Pod\/grpc-job-19-5-abcde/);
     assert.ok(events.includes(GPU_MESSAGE));
     const diagnosis = section(text, 'DIAGNOSIS');
-    assert.match(diagnosis, /pod_pending — Pod never started \[ERROR\]/);
+    assert.match(diagnosis, /pod_pending\/unschedulable_gpu — Pod never started \[ERROR\]/);
     assert.match(diagnosis, /^ {2}- FailedScheduling: 0\/3 nodes are available/m);
     assert.match(diagnosis, /^ {2}- Free a GPU/m);
   });

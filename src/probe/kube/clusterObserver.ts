@@ -17,7 +17,7 @@ import type { ClusterAccess, PodSnapshot, StampedObservation } from '../model';
 import type { MatchRules } from '../options';
 import { jobNamesFor, jobPodLabelSelectors, matchPod } from '../matching';
 import type { ResolvedKubeconfig } from './kubeconfig';
-import { kubeGetJson, newApiMeter, type ApiMeter, type KubeAccessError } from './kubeHttp';
+import { KubeAccessError, kubeGetJson, newApiMeter, type ApiMeter } from './kubeHttp';
 import { runListWatch, type ListWatchHandlers, type RawObject, type WatchChange } from './listWatch';
 import { jobSnapshot, kubeEvent, podSnapshot } from './snapshots';
 
@@ -44,8 +44,11 @@ export interface ClusterSubscription {
 type Kind = 'pods' | 'jobs' | 'events';
 const KINDS: readonly Kind[] = ['pods', 'jobs', 'events'];
 
-/** Held observations per subscriber before its job id is known: a busy namespace cannot grow it without end. */
-const MAX_HELD = 20_000;
+/**
+ * Held observations per subscriber before its job id is known (the configure round trip, about a
+ * second): a busy namespace cannot grow it without end. 5,000 changes in that time is a storm.
+ */
+const MAX_HELD = 5_000;
 /** Event identities remembered to drop repeats; the oldest are forgotten first. */
 const MAX_EVENT_KEYS = 50_000;
 
@@ -148,6 +151,8 @@ export class ClusterObserver {
   private readonly eventKeys = new Set<string>();
   private readonly healthy = new Set<Kind>();
   private access: ClusterAccess | null = null;
+  /** What the namespace lookup found (null until it answered, or when it could not tell). */
+  private namespaceFact: { exists: boolean; detail: string } | null = null;
   private readonly notices = new Set<string>();
   /** When each watch last delivered anything (performance.now()); it delivers in resourceVersion order. */
   private readonly lastDelivery: Record<Kind, number | null> = { pods: null, jobs: null, events: null };
@@ -166,6 +171,7 @@ export class ClusterObserver {
     const sub = new Subscription(subscriber, this);
     this.subscriptions.add(sub);
     if (this.access) sub.tell({ kind: 'cluster.access', access: this.access });
+    if (this.namespaceFact) sub.tell({ kind: 'cluster.namespace', namespace: this.namespace, ...this.namespaceFact });
     // Watches already up (or already failing): nothing to wait for.
     if (this.access) sub.markReady();
     if (!this.stopper) this.start();
@@ -189,8 +195,9 @@ export class ClusterObserver {
       jobs: `/apis/batch/v1${base}/jobs`,
       events: `/api/v1${base}/events`,
     };
-    this.loops = Promise.allSettled(
-      KINDS.map((kind) =>
+    this.loops = Promise.allSettled([
+      this.lookUpNamespace(stopper.signal),
+      ...KINDS.map((kind) =>
         runListWatch(this.kc, this.handlersFor(kind, paths[kind], stopper.signal), {
           path: paths[kind],
           start: 'now',
@@ -198,7 +205,29 @@ export class ClusterObserver {
           meter: this.meter,
         }),
       ),
-    );
+    ]);
+  }
+
+  /**
+   * Lists and watches in a namespace that does not exist answer 200 with nothing, exactly like an empty
+   * one; only a GET of the namespace tells them apart. One request, alongside the watches. A 403 (RBAC
+   * scoped to the namespace cannot read Namespace objects) proves nothing and is not reported.
+   */
+  private async lookUpNamespace(signal: AbortSignal): Promise<void> {
+    let fact: { exists: boolean; detail: string };
+    try {
+      await kubeGetJson(this.kc, `/api/v1/namespaces/${encodeURIComponent(this.namespace)}`, {
+        signal,
+        timeoutMs: 10_000,
+        meter: this.meter,
+      });
+      fact = { exists: true, detail: '' };
+    } catch (e) {
+      if (!(e instanceof KubeAccessError) || e.httpStatus !== 404) return;
+      fact = { exists: false, detail: e.statusMessage ?? `namespaces "${this.namespace}" not found` };
+    }
+    this.namespaceFact = fact;
+    for (const sub of this.subscriptions) sub.tell({ kind: 'cluster.namespace', namespace: this.namespace, ...fact });
   }
 
   // --- what the watches deliver -----------------------------------------------------------------
@@ -241,7 +270,8 @@ export class ClusterObserver {
 
   private eventChanged(raw: RawObject): void {
     const { involvedName, involvedKind, ...event } = kubeEvent(raw);
-    const key = `${event.uid ?? `${event.object}/${event.reason}`}#${event.count}#${event.message}`;
+    // The message is hashed: a key holding it would keep every flood message (50,000 of them) in memory.
+    const key = `${event.uid ?? `${event.object}/${event.reason}`}#${event.count}#${createHash('sha1').update(event.message).digest('base64')}`;
     if (this.eventKeys.has(key)) return;
     this.eventKeys.add(key);
     if (this.eventKeys.size > MAX_EVENT_KEYS) this.eventKeys.delete(this.eventKeys.values().next().value!);

@@ -4,23 +4,11 @@
 import { TIMING_KEYS } from '../model';
 import type { Report, TimingKey, TimingWindow, TimingWindows, Timings } from '../model';
 import { oneLine, truncate } from '../text';
-import { NEVER, count, formatBytes, formatSeconds, formatStamp } from '../phrasing';
+import { NEVER, TIMING_LABELS, count, formatBytes, formatSeconds, formatStamp } from '../phrasing';
 import { foldAttempts, type AttemptRun } from '../attempts';
 
 // The engine's phrasing and attempt folding, re-exported for the renderers and the extension's views.
-export { NEVER, count, formatBytes, formatSeconds, formatStamp, foldAttempts, oneLine, truncate, type AttemptRun };
-
-export const TIMING_LABELS: Record<TimingKey, string> = {
-  configureMs: 'configure answered',
-  jobCreatedMs: 'job created',
-  podCreatedMs: 'pod created',
-  podScheduledMs: 'pod scheduled',
-  podRunningMs: 'pod running',
-  podReadyMs: 'pod ready',
-  queueCreatedMs: 'queue created',
-  consumerAttachedMs: 'consumer attached',
-  consumerReadyMs: 'consumer ready',
-};
+export { NEVER, TIMING_LABELS, count, formatBytes, formatSeconds, formatStamp, foldAttempts, oneLine, truncate, type AttemptRun };
 
 /**
  * A timing's window is shown only when it is wider than this. 50 ms is twice the finest poll the probe
@@ -168,6 +156,8 @@ export function reportSpanMs(report: Report): number {
   return times.length ? Math.max(...times) : 0;
 }
 
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
 /** Greedy word wrap; words longer than the width are hard-split so nothing runs off a terminal. */
 export function wrap(text: string, width: number, indent = ''): string[] {
   const room = Math.max(10, width - indent.length);
@@ -180,8 +170,10 @@ export function wrap(text: string, width: number, indent = ''): string[] {
   for (let word of oneLine(text).split(' ').filter(Boolean)) {
     while (word.length > room) {
       flush();
-      lines.push(word.slice(0, room));
-      word = word.slice(room);
+      // Never between the two halves of a surrogate pair (an emoji): each half alone is no character.
+      const cut = isHighSurrogate(word.charCodeAt(room - 1)) ? room - 1 : room;
+      lines.push(word.slice(0, cut));
+      word = word.slice(cut);
     }
     if (line && line.length + 1 + word.length > room) flush();
     line = line ? `${line} ${word}` : word;

@@ -28,6 +28,7 @@ function ordered(r: Report): Report {
     startedAt: r.startedAt,
     scenario: {
       id: r.scenario.id,
+      cause: r.scenario.cause ?? null,
       severity: r.scenario.severity,
       title: r.scenario.title,
       summary: r.scenario.summary,

@@ -36,7 +36,7 @@ function failureBody(r: Report): string {
   const s = r.scenario;
   const consumer = r.timings.consumerReadyMs === null ? 'never' : formatSeconds(r.timings.consumerReadyMs);
   return [
-    `${s.id} [${s.severity}] ${s.title}`,
+    `${s.cause ? `${s.id}/${s.cause}` : s.id} [${s.severity}] ${s.title}`,
     `consumer ready: ${consumer}`,
     '',
     'Evidence:',

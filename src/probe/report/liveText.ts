@@ -94,6 +94,12 @@ export function createLiveTextLog(write: (line: string) => void, opts: LiveTextO
       case 'cluster.notice':
         emit(obs.atMs, `CLUSTER note: ${oneLine(obs.text)}`);
         return;
+      case 'cluster.namespace':
+        if (!obs.exists) emit(obs.atMs, `CLUSTER namespace ${oneLine(obs.namespace)} does not exist: ${oneLine(obs.detail)}`);
+        return;
+      case 'probe.notice':
+        emit(obs.atMs, `PROBE note: ${oneLine(obs.text)}`);
+        return;
       case 'pod.changed': {
         const line = podLine(obs.pod, pods, roleOf);
         if (line) emit(obs.atMs, line);

@@ -24,7 +24,7 @@ import {
 export function renderMarkdown(report: Report): string {
   const s = report.scenario;
   const out: string[] = [
-    `## Consumer Probe: ${md(s.title)} (${md(s.id)}) **${s.severity.toUpperCase()}**`,
+    `## Consumer Probe: ${md(s.title)} (${md(s.cause ? `${s.id}/${s.cause}` : s.id)}) **${s.severity.toUpperCase()}**`,
     '',
     `Job ${report.jobId === null ? '*none*' : md(report.jobId)} · started ${md(report.startedAt)} · consumer ready ` +
       (report.timings.consumerReadyMs === null ? '*never*' : formatSeconds(report.timings.consumerReadyMs)),

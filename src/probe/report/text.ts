@@ -67,12 +67,17 @@ function field(label: string, value: string): string {
   return `${`${label}:`.padEnd(20)}${value}`;
 }
 
+/** `pod_pending/unschedulable_gpu`: the scenario and its cause, as tools filter them. */
+function scenarioCode(s: Report['scenario']): string {
+  return s.cause ? `${s.id}/${s.cause}` : s.id;
+}
+
 function results(r: Report, paint: Paint): string[] {
   const s = r.scenario;
   const lines = [
     field('Job id', r.jobId === null ? '(none)' : oneLine(r.jobId)),
     field('Started at', oneLine(r.startedAt)),
-    field('Scenario', `${s.id} — ${oneLine(s.title)} ${paint.severity(s.severity)}`),
+    field('Scenario', `${scenarioCode(s)} — ${oneLine(s.title)} ${paint.severity(s.severity)}`),
     field('Consumer ready', r.timings.consumerReadyMs === null ? 'never' : formatSeconds(r.timings.consumerReadyMs)),
   ];
   const attempts = r.metadataAttempts;
@@ -170,7 +175,7 @@ function eventSection(r: Report): string[] {
 
 function diagnosisSection(r: Report, paint: Paint): string[] {
   const s = r.scenario;
-  const lines = [`${s.id} — ${oneLine(s.title)} ${paint.severity(s.severity)}`, '', ...wrap(s.summary, WIDTH)];
+  const lines = [`${scenarioCode(s)} — ${oneLine(s.title)} ${paint.severity(s.severity)}`, '', ...wrap(s.summary, WIDTH)];
   const list = (title: string, items: readonly string[]) => {
     lines.push('', `${title}:`);
     if (items.length === 0) lines.push(`  ${NEVER}`);

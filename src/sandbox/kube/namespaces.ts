@@ -1,5 +1,6 @@
-// Namespaces are not stored: any namespace a client names exists (as the sandbox's namespaces are
-// implied by its objects), and the list shows `default` plus every namespace that holds an object.
+// Namespaces are not stored: the namespaces that exist are the declared ones (`default`, the system
+// namespaces and the sandbox's own) plus every namespace that holds an object. As on a real cluster, a
+// GET of any other namespace answers 404, while lists and watches inside it answer 200 with nothing.
 import { createHash } from 'node:crypto';
 import type { KubeObject, ObjectStore, ResourceKind } from './store';
 
@@ -23,12 +24,22 @@ export function namespaceObject(name: string, createdAt: string): KubeObject {
   return namespace as unknown as KubeObject;
 }
 
-export function listNamespaces(store: ObjectStore, createdAt: string): KubeObject[] {
-  const names = new Set(['default']);
+/** Namespaces every cluster has; a sandbox adds its own (see KubeApiServerOptions.namespaces). */
+export const SYSTEM_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
+
+export function listNamespaces(store: ObjectStore, declared: readonly string[], createdAt: string): KubeObject[] {
+  const names = new Set<string>([...SYSTEM_NAMESPACES, ...declared]);
   for (const kind of STORED_KINDS) {
     for (const object of store.list(kind).items) names.add(object.metadata.namespace);
   }
   return [...names].sort().map((name) => namespaceObject(name, createdAt));
+}
+
+/** The namespace object, or undefined when no such namespace exists. */
+export function getNamespace(store: ObjectStore, declared: readonly string[], name: string, createdAt: string): KubeObject | undefined {
+  if ((SYSTEM_NAMESPACES as readonly string[]).includes(name) || declared.includes(name)) return namespaceObject(name, createdAt);
+  const holdsObjects = STORED_KINDS.some((kind) => store.view(kind, name).items.length > 0);
+  return holdsObjects ? namespaceObject(name, createdAt) : undefined;
 }
 
 /** The same uid every time a namespace is shown, as clients key caches by uid. */

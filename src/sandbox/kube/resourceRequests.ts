@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { boolParam, intParam, type ResourcePath } from './apiRequest';
 import { badRequest, methodNotAllowed, objectNotFound } from './apiStatus';
-import { listNamespaces, namespaceObject } from './namespaces';
+import { getNamespace, listNamespaces } from './namespaces';
 import type { OpenStreams } from './openStreams';
 import type { PodLogStore } from './podLogs';
 import type { ServedResource } from './resourceCatalog';
@@ -29,6 +29,8 @@ export interface ResourceRequestDeps {
   bookmarkIntervalMs: number;
   /** Creation time shown for the (implied) namespaces. */
   startedAt: string;
+  /** Namespaces that exist besides the system ones and those holding objects. */
+  namespaces: readonly string[];
 }
 
 export function serveResource(
@@ -96,7 +98,7 @@ export function serveResource(
     deps.served.list[resource.storeKind]++;
     ({ items, resourceVersion } = deps.store.view(resource.storeKind, namespace));
   } else {
-    items = listNamespaces(deps.store, deps.startedAt);
+    items = listNamespaces(deps.store, deps.namespaces, deps.startedAt);
     resourceVersion = String(deps.store.resourceVersion);
   }
   const matching = inKeyOrder(items.filter((o) => labels.matches(o.metadata.labels) && fields.matches(o)));
@@ -117,7 +119,7 @@ export function sendJson(res: ServerResponse, code: number, body: object): void 
 }
 
 function getObject(resource: ServedResource, namespace: string | undefined, name: string, deps: ResourceRequestDeps) {
-  if (!resource.storeKind) return namespaceObject(name, deps.startedAt);
+  if (!resource.storeKind) return getNamespace(deps.store, deps.namespaces, name, deps.startedAt);
   return deps.store.get(resource.storeKind, namespace!, name);
 }
 
