@@ -31,8 +31,7 @@ export async function runAndReport(options: ProbeOptions, flags: OutputFlags, io
 
   if (flags.quiet) line(`${report.scenario.id}: ${report.scenario.summary}`);
   else human(`\n${renderTextReport(report)}`);
-  const problems = writeOutputs(report, flags, io.stdout);
-  for (const p of problems) io.stderr(`consumer-probe: ${p}\n`);
+  const problems = writeOutputs(report, flags, io.stdout, io.stderr);
   if (problems.length > 0) return 2;
   return report.scenario.id === 'healthy' ? 0 : 1;
 }

@@ -3,7 +3,12 @@
 
 import { oneLine } from './text';
 
-export type ProbeErrorCode = 'BAD_ARGUMENT' | 'KUBECONFIG_UNREADABLE' | 'BODY_UNREADABLE' | 'SANDBOX_FAILED' | 'ABORTED';
+/**
+ * `BAD_OUTPUT`: an output file that cannot be written; `FILE_UNREADABLE`: a file a flag names (e.g.
+ * `--backend-ca`) that cannot be used. Both are told before the run, without the usage hint.
+ */
+export type ProbeErrorCode =
+  'BAD_ARGUMENT' | 'BAD_OUTPUT' | 'FILE_UNREADABLE' | 'KUBECONFIG_UNREADABLE' | 'BODY_UNREADABLE' | 'SANDBOX_FAILED' | 'ABORTED';
 
 /**
  * Marks a ProbeError across bundles: the extension loads the engine and the sandbox as separate

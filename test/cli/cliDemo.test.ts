@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TIMING_KEYS } from '../../src/probe/model';
@@ -46,21 +46,34 @@ test('demo with an unknown scenario: exit 2 and the list of profiles', (t) => {
   assert.match(r.stderr, /^consumer-probe: unknown scenario "nope" \(one of: healthy, .*cluster_unavailable\)$/m);
 });
 
-test('Ctrl-C stops a running probe at once: the report says it was stopped, exit 1, nothing left running', async (t) => {
-  const child = spawn(process.execPath, [CLI, 'demo', '--scenario', 'pod_pending'], { env: env(t), stdio: 'pipe' });
-  t.after(() => child.kill('SIGKILL'));
-  let out = '';
-  child.stdout.on('data', (c) => (out += c));
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  await new Promise<void>((res) => {
-    const check = () => (/EVENT Warning FailedScheduling/.test(out) ? res() : undefined);
-    child.stdout.on('data', check);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal} stops a running probe at once: every requested output is still written, scenario stopped, exit 1`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-stop-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const [json, markdown, junit] = ['r.json', 'r.md', 'r.xml'].map((f) => join(dir, f));
+    const args = ['demo', '--scenario', 'pod_pending', '--json', json!, '--markdown', markdown!, '--junit', junit!];
+    const child = spawn(process.execPath, [CLI, ...args], { env: env(t), stdio: 'pipe' });
+    t.after(() => child.kill('SIGKILL'));
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    await new Promise<void>((res) => {
+      const check = () => (/EVENT Warning FailedScheduling/.test(out) ? res() : undefined);
+      child.stdout.on('data', check);
+    });
+    const interruptedAt = Date.now();
+    child.kill(signal);
+    const code = await exited;
+    assert.equal(code, 1);
+    assert.ok(Date.now() - interruptedAt < 3000, 'stops promptly, well before the 5 s timeout would have ended it');
+    assert.match(out, /^stopped\/stopped_by_user — Stopped before a verdict \[INCONCLUSIVE\]$/m);
+    assert.match(out, /stopped at \d+\.\d{3}s/);
+    const report = JSON.parse(readFileSync(json!, 'utf8'));
+    assertReportContract(report);
+    assert.equal(report.scenario.id, 'stopped');
+    assert.equal(report.scenario.cause, 'stopped_by_user');
+    assert.ok(report.timings.podCreatedMs !== null, 'what was seen before the stop is kept');
+    assert.match(readFileSync(markdown!, 'utf8'), /Stopped before a verdict/);
+    assert.match(readFileSync(junit!, 'utf8'), /<failure message="The probe was stopped at/);
   });
-  const interruptedAt = Date.now();
-  child.kill('SIGINT');
-  const code = await exited;
-  assert.equal(code, 1);
-  assert.ok(Date.now() - interruptedAt < 3000, 'stops promptly, well before the 5 s timeout would have ended it');
-  assert.match(out, /^pod_pending — .*\[INCONCLUSIVE\]$/m);
-  assert.match(out, /stopped at \d+\.\d{3}s/);
-});
+}

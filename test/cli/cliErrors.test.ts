@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { assertReportContract } from '../helpers/reportContract';
 
 const CLI = resolve(__dirname, '../../dist/cli.js');
 
@@ -61,10 +62,40 @@ test('a --body file that is not JSON: exit 2', (t) => {
   assertOneLineError(r.stderr, /is not valid JSON/);
 });
 
-test('an output path in a folder that does not exist is refused before the run', (t) => {
+/** Exactly one line: an output path is not a usage mistake, so no usage hint follows it. */
+function assertExactlyOneLine(stderr: string, pattern: RegExp) {
+  assert.equal(stderr.split('\n').filter(Boolean).length, 1, `expected exactly one line, got:\n${stderr}`);
+  assert.match(stderr.trim(), pattern);
+}
+
+test('an output path in a folder that does not exist is refused before the run, in exactly one line', (t) => {
   const r = cli(t, ['run', '--backend', 'http://127.0.0.1:9', '--junit', '/nonexistent/dir/r.xml']);
   assert.equal(r.status, 2);
-  assertOneLineError(r.stderr, /--junit \/nonexistent\/dir\/r\.xml: folder \/nonexistent\/dir does not exist/);
+  assertExactlyOneLine(r.stderr, /^consumer-probe: --junit \/nonexistent\/dir\/r\.xml: folder \/nonexistent\/dir does not exist$/);
+  const json = cli(t, ['run', '--backend', 'http://127.0.0.1:9', '--json', '/missing-dir/r.json']);
+  assert.equal(json.status, 2);
+  assertExactlyOneLine(json.stderr, /^consumer-probe: --json \/missing-dir\/r\.json: folder \/missing-dir does not exist$/);
+});
+
+test('an output file in a folder that exists but cannot be written: exit 2, one line, nothing started', (t) => {
+  // /proc/1 exists (even for root) and refuses new files.
+  const r = cli(t, ['run', '--backend', 'http://127.0.0.1:9', '--json', '/proc/1/r.json']);
+  assert.equal(r.status, 2);
+  assertExactlyOneLine(r.stderr, /^consumer-probe: --json \/proc\/1\/r\.json cannot be written: E[A-Z]+$/);
+  assert.equal(r.stdout, '', 'no probe output: the run never started');
+});
+
+test('a write that fails after the run (disk full): exit 2, the error, and the report on stderr as JSON', (t) => {
+  // /dev/full opens like any file and fails every write with ENOSPC.
+  const r = cli(t, ['run', '--backend', 'http://127.0.0.1:1', '--timeout', '3', '--json', '/dev/full', '--quiet']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /^consumer-probe: cannot write --json \/dev\/full: ENOSPC$/m);
+  const marker = 'consumer-probe: the report as JSON, so that it is not lost:\n';
+  assert.ok(r.stderr.includes(marker), r.stderr);
+  const report = JSON.parse(r.stderr.slice(r.stderr.indexOf(marker) + marker.length));
+  assertReportContract(report);
+  assert.equal(report.scenario.id, 'configure_failed');
+  assert.equal(report.scenario.cause, 'unreachable');
 });
 
 test('an unreachable backend is a diagnosis (configure_failed, exit 1), and --json - keeps stdout pure JSON', (t) => {
