@@ -16,16 +16,21 @@ import { Sandbox } from '../../src/sandbox/sandbox';
 import { assertReportContract } from '../helpers/reportContract';
 import { waitFor } from '../helpers/waitFor';
 
-const START_BUDGET_MS = 100;
+/**
+ * The follow of a quiet pod never answers; a probe that waited for it would send POST /configure only
+ * after this request timeout. How fast the start is, is measured by the benchmark (`npm run bench`,
+ * start delay); this test only tells "did not wait" from "waited", far apart on any machine.
+ */
+const FOLLOW_TIMEOUT_MS = 1_000;
 
-test('a backend whose pods write no logs: POST /configure leaves within 100 ms of the first API request, and the logs are quiet, not unreachable', async (t) => {
+test('a backend whose pods write no logs: POST /configure does not wait for their log follow, and the logs are quiet, not unreachable', async (t) => {
   const sandbox = await Sandbox.start();
   t.after(() => sandbox.stop());
   const options = probeOptionsForProfile(sandbox, profileByName('healthy')!);
   // The broker pod never logs: a backend selector that picks it picks a quiet backend.
   options.logs = { ...options.logs!, backend: { enabled: true, podNamePrefix: 'rabbitmq-panda' } };
   // Shorter than the run: a follow that had to answer within it would fail during the run.
-  options.backend.requestTimeoutMs = 1_000;
+  options.backend.requestTimeoutMs = FOLLOW_TIMEOUT_MS;
   sandbox.api.usage.reset();
   const report = await startProbe(options).report;
   assertReportContract(JSON.parse(renderJson(report)));
@@ -37,10 +42,10 @@ test('a backend whose pods write no logs: POST /configure leaves within 100 ms o
   assert.ok(follow, `the quiet pod's log was followed: ${apiRequests.map((r) => `${r.path}?${r.query}`).join('\n')}`);
   const configureReceivedAt = sandbox.job(report.jobId!)!.configureReceivedAt;
   const startDelay = configureReceivedAt - apiRequests[0]!.receivedAt;
-  assert.ok(startDelay < START_BUDGET_MS, `POST /configure arrived ${startDelay.toFixed(1)} ms after the probe's first API request`);
   // The follow never answers (the pod is quiet) and may be asked for just before or just after t0: a
   // probe that waited for its answer would have sent POST /configure only after the 1 s request timeout.
-  assert.ok(report.probe.startDelayMs < START_BUDGET_MS, `the report's own start delay: ${report.probe.startDelayMs} ms`);
+  assert.ok(startDelay < FOLLOW_TIMEOUT_MS, `POST /configure arrived ${startDelay.toFixed(1)} ms after the probe's first API request`);
+  assert.ok(report.probe.startDelayMs < FOLLOW_TIMEOUT_MS, `the report's own start delay: ${report.probe.startDelayMs} ms`);
   assert.equal(report.probe.apiRequests, apiRequests.length, 'the report counts every API request the server saw');
   assert.equal(report.probe.backendRequests, sandbox.backendUsage().requests, 'and every backend request');
 
