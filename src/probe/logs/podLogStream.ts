@@ -59,6 +59,9 @@ export async function readPodLog(
   const timeoutMs = query.follow ? null : opts.timeoutMs;
   const res = await kubeGet(kc, podLogPath(namespace, pod, query), { signal: opts.signal, timeoutMs, accept: '*/*', meter: opts.meter });
   handlers.onOpen?.();
+  // A read that is not a follow must end: a kubelet (or proxy) that trickles it is cut off after
+  // `timeoutMs` more, keeping what arrived. A follow ends with the run.
+  const deadline = query.follow ? undefined : setTimeout(() => res.destroy(), opts.timeoutMs);
   try {
     for await (const line of readLines(res, { maxLineBytes: LOG_LINE_MAX_BYTES, headBytes: LOG_LINE_MAX_BYTES })) {
       // Of a longer line its first 64 KiB stand for it: far more than is shown.
@@ -67,6 +70,7 @@ export async function readPodLog(
   } catch {
     // the connection broke: the stream simply ended
   } finally {
+    clearTimeout(deadline);
     res.destroy();
   }
   opts.signal.throwIfAborted();
