@@ -2,6 +2,7 @@
 // Pure: the same observations always give the same analysis.
 import type {
   ConfigureFailure,
+  GpuHolder,
   BrokerAccess,
   ClusterAccess,
   JobSnapshot,
@@ -71,6 +72,8 @@ export interface Analysis {
   };
   /** The namespace was looked up and the API server said it does not exist (its message). */
   namespaceMissing: string | null;
+  /** Who held the GPUs when the job's pod waited for one (looked up at the run's end); null when not looked up. */
+  gpuHolders: { holders: GpuHolder[]; error: string | null } | null;
   timings: Timings;
   /** When each timing's event may have happened: after its last "not yet" observation, at or before the timing. */
   timingWindows: TimingWindows;
@@ -205,6 +208,7 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
   let lastAccess: ClusterAccess | null = null;
   let everWatching = false;
   let namespaceMissing: string | null = null;
+  let gpuHolders: Analysis['gpuHolders'] = null;
   const brokerSources: Partial<Record<QueueSourceKind, BrokerAccess>> = {};
   let end: Analysis['end'] = { reason: null, atMs: null };
   const jobNames = jobId ? jobNamesFor(jobId, rules) : null;
@@ -221,6 +225,9 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
         if (timings.consumerReadyMs === null && isReadyStatus(o.status)) timings.consumerReadyMs = o.atMs;
         // An answer that was not ready was decided after its request left; no answer says nothing.
         else if (timings.consumerReadyMs === null && o.status !== null) lowerBounds.consumerReadyMs = roundMs(o.atMs - (o.tookMs ?? 0));
+        break;
+      case 'gpu.holders':
+        gpuHolders = { holders: o.holders, error: o.error };
         break;
       case 'cluster.namespace':
         namespaceMissing = o.exists ? null : o.detail;
@@ -300,6 +307,7 @@ export function analyse(observations: readonly Observation[], rules: MatchRules,
       bodyCut: answered?.kind === 'configure.answered' ? (answered.bodyCut ?? null) : null,
     },
     namespaceMissing,
+    gpuHolders,
     timings,
     // The request left at t0 (configure.sent): nothing the backend does for the job happens before.
     timingWindows: timingWindowsOf(timings, lowerBounds, sent?.atMs ?? null),

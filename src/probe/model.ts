@@ -175,6 +175,19 @@ export type ClusterUnavailableCode =
   | 'ERROR'
   | 'DISABLED';
 
+/** A running pod that holds GPUs (see kube/gpuHolders.ts). */
+export interface GpuHolder {
+  name: string;
+  namespace: string;
+  gpus: number;
+  /** The GPU resource it requests, e.g. `nvidia.com/gpu.shared`. */
+  resource: string;
+  /** Since its start; null when the pod has no start time. */
+  runningForMs: number | null;
+  /** A Job of this backend (its `job-name` label fits the Job name pattern). */
+  backendJob: boolean;
+}
+
 export interface MetadataAttempt {
   atMs: number;
   status: number | null;
@@ -343,6 +356,11 @@ export type Fact =
   | { kind: 'cluster.access'; access: ClusterAccess }
   /** Something about how the cluster is watched that the user should know, said once (e.g. a fallback to full lists). */
   | { kind: 'cluster.notice'; text: string }
+  /**
+   * Who holds the GPUs: looked up once, at the end of a run whose pod waited for a GPU (the only list
+   * of unrelated pods a probe makes). `error` when the list could not be read.
+   */
+  | { kind: 'gpu.holders'; holders: GpuHolder[]; error: string | null }
   /** Something about the run itself the user should know, said once (e.g. a flood of events was cut). */
   | { kind: 'probe.notice'; text: string }
   /** The namespace itself was looked up: `exists` false when the API server answered 404 (lists there answer empty). */

@@ -3,12 +3,14 @@
 import { amqpQueueMonitor } from './broker/amqpQueueMonitor';
 import { managementQueueMonitor } from './broker/managementQueueMonitor';
 import { clusterMonitor } from './kube/clusterMonitor';
+import { gpuHoldersMonitor } from './kube/gpuHoldersMonitor';
 import { backendLogMonitor } from './logs/backendLogMonitor';
 import { podLogMonitor } from './logs/podLogMonitor';
 import type { Monitor } from './monitor';
 
 export const DEFAULT_MONITORS: readonly Monitor[] = [
   clusterMonitor,
+  gpuHoldersMonitor,
   backendLogMonitor,
   podLogMonitor,
   managementQueueMonitor,
