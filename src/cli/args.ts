@@ -65,7 +65,7 @@ export const USAGE = `usage:
   --poll-interval MS    poll GET /metadata evenly every MS ms (default: adaptive, slow until the job's
                         pod is Ready, fast once a consumer attaches, ≤ 10 requests/s on average)
   --rabbitmq URL        RabbitMQ management API (queue, consumers; statistics lag ≈5 s)
-  --amqp URL            AMQP URL: also check the queue with a passive declare (real time)
+  --amqp URL            AMQP URL: also watch the queue in real time (broker events, else passive declare)
   --backend-pods PREFIX backend pods whose logs are followed (default panda-panda-focus-server)
   --backend-selector L  or pick them by label selector (e.g. app.kubernetes.io/name=focus-server)
   --no-logs             do not follow the backend's or the job pod's logs

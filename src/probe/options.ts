@@ -112,9 +112,9 @@ export interface BrokerOptions {
    */
   managementStatsLagMs?: number;
   /**
-   * AMQP URL (`amqp://host:5672/vhost`); when given, the queue is also checked with a passive declare,
-   * which answers consumers and messages in real time. Credentials: the URL's user info, else
-   * `username`/`password`. Never logged or reported.
+   * AMQP URL (`amqp://host:5672/vhost`); when given, the queue is also watched over AMQP: through the
+   * broker's pushed events when it runs `rabbitmq_event_exchange`, else with a passive declare; both
+   * real time. Credentials: the URL's user info, else `username`/`password`. Never logged or reported.
    */
   amqpUrl?: string;
   /** How often the passive declare runs once the job id is known. Default 25. */

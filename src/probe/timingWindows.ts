@@ -11,6 +11,8 @@
 // - queueCreatedMs: the check each broker source began just before it first saw the queue.
 // - consumerAttachedMs: the same checks (no queue, no consumer), and a source's check that saw 0
 //   consumers, minus the lag of that source's figures (the management API's statistics interval).
+//   Pushed broker events count as such checks at the broker's own stamp of the event, placed on the
+//   probe's clock by the probe's own consumer event (broker/brokerEvents.ts).
 // - consumerReadyMs: when the last answered, not-ready metadata attempt was sent (before the first
 //   ready one).
 // - Every one of them: t0. Everything the backend does for a job happens after its POST /configure

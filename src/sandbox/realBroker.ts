@@ -11,6 +11,12 @@ export interface RealBrokerOptions {
   managementUrl: string;
 }
 
+/** When a step was sent to the broker and when the broker confirmed it (performance.now()): it happened in between. */
+export interface BrokerStepTimes {
+  sentAt: number;
+  confirmedAt: number;
+}
+
 /** Queues the sandbox forgot are removed by the broker after 10 minutes unused. */
 const QUEUE_EXPIRES_MS = 600_000;
 
@@ -93,22 +99,32 @@ export class RealBroker {
 
   /**
    * Declares the queue. With `unique`, an existing queue of that name is an error (another run's job
-   * with the same id would make the ground truth wrong).
+   * with the same id would make the ground truth wrong). Resolves with when the declare itself was sent
+   * (after the check and the channel's opening) and when the broker confirmed it.
    */
-  async createQueue(name: string, opts: { unique: boolean }): Promise<void> {
+  async createQueue(name: string, opts: { unique: boolean }): Promise<BrokerStepTimes> {
     if (opts.unique && (await this.exists(name))) throw new Error(`queue ${name} already exists on the broker`);
     const channel = await this.channel();
+    const sentAt = performance.now();
     await channel.assertQueue(name, { durable: false, autoDelete: false, arguments: { 'x-expires': QUEUE_EXPIRES_MS } });
+    const confirmedAt = performance.now();
     this.declared.add(name);
+    return { sentAt, confirmedAt };
   }
 
-  /** A consumer on its own channel of the backend's connection, as the backend would attach it. */
-  async attachConsumer(name: string): Promise<void> {
+  /**
+   * A consumer on its own channel of the backend's connection, as the backend would attach it. Resolves
+   * with when the `basic.consume` was sent (after the channel's opening) and when the broker confirmed it.
+   */
+  async attachConsumer(name: string): Promise<BrokerStepTimes> {
     const channel = await this.backend.createChannel();
     channel.on('error', () => undefined);
     await channel.prefetch(1);
+    const sentAt = performance.now();
     const { consumerTag } = await channel.consume(name, (msg) => msg && channel.ack(msg), { noAck: false });
+    const confirmedAt = performance.now();
     this.consumers.push({ channel, tag: consumerTag });
+    return { sentAt, confirmedAt };
   }
 
   /** Cancels the consumers, deletes the declared queues, closes both connections. Idempotent. */

@@ -22,6 +22,8 @@ export interface RabbitNode {
   password: 'guest';
   /** The broker's `collect_statistics_interval`. */
   statsIntervalMs: number;
+  /** Whether `rabbitmq_event_exchange` is enabled (the exchange `amq.rabbitmq.event` exists). */
+  eventExchange: boolean;
   /**
    * How late the management API may show a new consumer on this node: the interval on a default node
    * (measured 4.8–5.0 s); with a short interval the management plugin's 1 s samples set the floor
@@ -45,6 +47,11 @@ export interface StartRabbitOptions {
   statsIntervalMs?: number;
   /** How long to wait for `/api/overview`; default 60 s (a loaded machine takes longer than 5–7 s). */
   startTimeoutMs?: number;
+  /**
+   * Also enable `rabbitmq_event_exchange` (it ships with Debian's rabbitmq-server): the broker then
+   * publishes `queue.created`, `consumer.created`, … to `amq.rabbitmq.event` as they happen.
+   */
+  eventExchange?: boolean;
 }
 
 /** Why a real broker cannot run here, or null when it can. */
@@ -124,7 +131,8 @@ export async function startRabbitMQ(scope: CleanupScope, opts: StartRabbitOption
       ? '[{rabbitmq_management, [{sample_retention_policies, [{global, [{60, 1}]}, {basic, [{60, 1}]}, {detailed, [{10, 1}]}]}]}].'
       : '[].';
   writeFileSync(join(dir, 'advanced.config'), `${retention}\n`);
-  writeFileSync(join(dir, 'enabled_plugins'), '[rabbitmq_management].\n');
+  const plugins = ['rabbitmq_management', ...(opts.eventExchange ? ['rabbitmq_event_exchange'] : [])];
+  writeFileSync(join(dir, 'enabled_plugins'), `[${plugins.join(',')}].\n`);
 
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -208,6 +216,7 @@ export async function startRabbitMQ(scope: CleanupScope, opts: StartRabbitOption
     username: 'guest',
     password: 'guest',
     statsIntervalMs,
+    eventExchange: opts.eventExchange ?? false,
     statsLagMs: opts.statsIntervalMs === undefined ? statsIntervalMs : Math.max(1000, opts.statsIntervalMs),
     nodeName,
     authorization,

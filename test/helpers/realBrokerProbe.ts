@@ -1,16 +1,17 @@
 // Probing the sandbox while it plays its broker steps on a real RabbitMQ node, and comparing the queue
 // timings with the ground truth the sandbox recorded.
 import assert from 'node:assert/strict';
+import { createProbeClock } from '../../src/probe/clock';
 import type { Report, TimingKey } from '../../src/probe/model';
 import type { ProbeOptions } from '../../src/probe/options';
 import { startProbe } from '../../src/probe/runProbe';
 import { profileByName } from '../../src/sandbox/profiles';
-import { Sandbox, type SandboxJobRecord } from '../../src/sandbox/sandbox';
+import { Sandbox, truthSince, type SandboxJobRecord } from '../../src/sandbox/sandbox';
 import type { RabbitNode } from './rabbitmq';
 import { probeOptionsForProfile } from './sandboxOptions';
 import type { CleanupScope } from './tmp';
 
-/** The probe's t0 is taken just before the configure request leaves, so it may precede the sandbox's by a little. */
+/** How much earlier than the ground truth a timing may be (none should be: the truth is on the probe's own clock). */
 export const EARLY_MS = 5;
 
 export async function sandboxOnBroker(scope: CleanupScope, node: RabbitNode): Promise<Sandbox> {
@@ -23,6 +24,10 @@ export interface RealRun {
   sandbox: Sandbox;
   report: Report;
   record: SandboxJobRecord;
+  /** The sandbox's ground truth in ms since the probe's t0 (the same process, the same clock). */
+  truth: Partial<Record<TimingKey, number>>;
+  /** When the broker confirmed each of its steps, in ms since the probe's t0: the step happened between `truth` and this. */
+  confirmed: Partial<Record<TimingKey, number>>;
   options: ProbeOptions;
 }
 
@@ -36,21 +41,28 @@ export async function probeOnBroker(
   const sandbox = await sandboxOnBroker(scope, node);
   const options = probeOptionsForProfile(sandbox, profileByName(profile)!);
   adjust?.(options);
-  const report = await startProbe(options).report;
+  const clock = createProbeClock();
+  const report = await startProbe(options, { clock }).report;
   assert.ok(report.jobId, `${profile}: the sandbox issued a job`);
   await sandbox.whenScriptDone(report.jobId);
   const record = sandbox.job(report.jobId)!;
   assert.deepEqual(record.scriptErrors, [], 'the real broker took every scripted step');
-  return { sandbox, report, record, options };
+  return {
+    sandbox,
+    report,
+    record,
+    truth: truthSince(record, clock.t0!),
+    confirmed: truthSince({ ...record, truth: record.truthConfirmed }, clock.t0!),
+    options,
+  };
 }
 
 /**
- * The ground truth lies in the timing's window, up to t0's head start above (the truth counts from when
- * configure arrived) and `slackMs` below (the sandbox records a real broker step when it sends it, a
- * round trip before the broker applies it). Returns the window's width.
+ * The ground truth lies in the timing's window, up to `slackMs` below it (the sandbox records a real
+ * broker step when it sends it, about a round trip before the broker applies it). Returns the window's width.
  */
 export function assertWindowHolds(run: RealRun, key: TimingKey, slackMs: number): number {
-  const truth = run.record.truth[key];
+  const truth = run.truth[key];
   const w = run.report.timingWindows[key];
   assert.ok(truth !== undefined && w, `${key}: done by the sandbox and seen by the probe`);
   assert.notEqual(w.afterMs, null, `${key}: bounded below`);
@@ -61,9 +73,9 @@ export function assertWindowHolds(run: RealRun, key: TimingKey, slackMs: number)
   return w.atOrBeforeMs - w.afterMs!;
 }
 
-/** `measured` follows the ground truth: never before it (but for t0's head start), at most `lateMs` after. */
+/** `measured` follows the ground truth: never before it, at most `lateMs` after. */
 export function assertFollowsTruth(run: RealRun, key: TimingKey, lateMs: number): number {
-  const truth = run.record.truth[key];
+  const truth = run.truth[key];
   const measured = run.report.timings[key];
   assert.ok(truth !== undefined, `${key}: the sandbox did it`);
   assert.notEqual(measured, null, `${key}: happened at ${truth.toFixed(1)} ms but the probe never saw it`);
@@ -72,4 +84,40 @@ export function assertFollowsTruth(run: RealRun, key: TimingKey, lateMs: number)
     `${key}: measured ${measured} ms, ground truth ${truth.toFixed(1)} ms (allowed +${lateMs})`,
   );
   return measured! - truth;
+}
+
+/**
+ * A real broker's step happened at an unknown instant between when the sandbox sent it (`truth`) and when
+ * the broker confirmed it: `measured` is never before the send and at most `lateMs` after the
+ * confirmation. Returns how long after each it was.
+ */
+export function assertWithinBrokerStep(run: RealRun, key: TimingKey, lateMs: number): { afterSent: number; afterConfirmed: number } {
+  const sent = run.truth[key];
+  const confirmed = run.confirmed[key];
+  const measured = run.report.timings[key];
+  assert.ok(sent !== undefined && confirmed !== undefined, `${key}: a real broker step of the sandbox`);
+  assert.notEqual(measured, null, `${key}: happened at ${sent.toFixed(1)}–${confirmed.toFixed(1)} ms but the probe never saw it`);
+  assert.ok(
+    measured! >= sent - EARLY_MS && measured! <= confirmed + lateMs,
+    `${key}: measured ${measured} ms; sent at ${sent.toFixed(1)} ms, confirmed at ${confirmed.toFixed(1)} ms (allowed +${lateMs} after it)`,
+  );
+  return { afterSent: measured! - sent, afterConfirmed: measured! - confirmed };
+}
+
+/**
+ * The timing's window meets the interval in which the broker step happened (between its send and the
+ * broker's confirmation): the window starts before the confirmation and ends no earlier than the send.
+ * Returns the window's width.
+ */
+export function assertWindowMeetsBrokerStep(run: RealRun, key: TimingKey): number {
+  const sent = run.truth[key];
+  const confirmed = run.confirmed[key];
+  const w = run.report.timingWindows[key];
+  assert.ok(sent !== undefined && confirmed !== undefined && w, `${key}: a real broker step of the sandbox, seen by the probe`);
+  assert.notEqual(w.afterMs, null, `${key}: bounded below`);
+  assert.ok(
+    w.afterMs! < confirmed && sent <= w.atOrBeforeMs,
+    `${key}: window (${w.afterMs}, ${w.atOrBeforeMs}] misses the step, sent at ${sent.toFixed(1)} ms and confirmed at ${confirmed.toFixed(1)} ms`,
+  );
+  return w.atOrBeforeMs - w.afterMs!;
 }

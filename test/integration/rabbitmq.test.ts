@@ -100,7 +100,7 @@ describe('a real broker, AMQP and management API', { skip }, () => {
       { consumers: null, messages: null },
     );
     const attached = run.report.timings.consumerAttachedMs;
-    const truth = run.record.truth.consumerAttachedMs!;
+    const truth = run.truth.consumerAttachedMs!;
     if (attached !== null) {
       assert.ok(
         attached >= truth && attached <= truth + node.statsLagMs + MANAGEMENT_POLL_MS + SLACK_MS,

@@ -1,10 +1,15 @@
-// Checks the job's queue over AMQP with a passive `queue.declare` (amqplib `checkQueue`), which the
-// broker answers from the queue itself: consumers and ready messages in real time, unlike the management
-// API's statistics. A missing queue makes the broker close the channel (404), so a fresh channel is opened
-// for the next check. Names come from the patterns without `{suffix}`, plus any name the management
-// monitor found (its `queue.changed` observations on the run's stream). Connecting (TCP, TLS, the AMQP
-// handshake) and each check have a deadline: a broker that stops answering becomes a "cannot check"
-// line and a fresh connection for the next check, never a run that waits for it.
+// Watches the job's queue over AMQP. Push where the broker allows it: when RabbitMQ's event exchange
+// (`rabbitmq_event_exchange`) is there, the monitor subscribes to it before t0 and learns of the job's
+// queue and consumers as they happen (eventSubscription.ts, brokerEvents.ts), with one passive declare
+// at the final look for the figures events do not carry. Otherwise, or when the subscription is lost,
+// it polls: a passive `queue.declare` (amqplib `checkQueue`), which the broker answers from the queue
+// itself: consumers and ready messages in real time, unlike the management API's statistics. A missing
+// queue makes the broker close the channel (404), so a fresh channel is opened for the next check. Names
+// come from the patterns without `{suffix}`, plus any name the events or the management monitor found
+// (its `queue.changed` observations on the run's stream). Connecting (TCP, TLS, the AMQP handshake) and
+// each check have a deadline: a broker that stops answering becomes a "cannot check" line and a fresh
+// connection for the next check, never a run that waits for it.
+import { randomBytes } from 'node:crypto';
 import { connect, credentials, type Channel, type ChannelModel, type SocketOptions } from 'amqplib';
 import type { Stamp } from '../clock';
 import type { BrokerOptions } from '../options';
@@ -13,6 +18,8 @@ import type { Monitor, MonitorRun } from '../monitor';
 import { abortableDelay, DeadlineExceeded, settleWithin, untilAborted } from '../abortableDelay';
 import { describeError } from '../errors';
 import { oneLine } from '../text';
+import { EVENTS_SOURCE, JobQueueEvents } from './brokerEvents';
+import { subscribeToEvents, type EventSubscription } from './eventSubscription';
 import { queueNameMatcher } from './queueNames';
 
 export const DEFAULT_AMQP_POLL_MS = 25;
@@ -21,6 +28,12 @@ export const DEFAULT_AMQP_POLL_MS = 25;
 export function amqpSource(intervalMs = DEFAULT_AMQP_POLL_MS): string {
   return `AMQP passive declare every ${intervalMs} ms (real time)`;
 }
+
+/** The figures of the final look's passive declare when the events told when things happened. */
+export const FINAL_LOOK_SOURCE = 'AMQP passive declare at the final look (real time)';
+
+/** How long the probe's own consumer event may take to come back through a new subscription. */
+const EVENT_ECHO_TIMEOUT_MS = 2_000;
 
 export interface AmqpQueueMonitorOptions {
   broker: BrokerOptions & { amqpUrl: string };
@@ -101,10 +114,12 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
   const { broker, signal } = opts;
   const endpoint = amqpEndpoint(broker);
   const interval = broker.amqpPollIntervalMs ?? DEFAULT_AMQP_POLL_MS;
-  const source = amqpSource(interval);
   const checkTimeoutMs = opts.checkTimeoutMs ?? opts.connectTimeoutMs;
   const seconds = (ms: number) => `${ms / 1000} s`;
   const names: string[] = [];
+  const addName = (name: string) => {
+    if (!names.includes(name)) names.push(name);
+  };
   const lastKey = new Map<string, string>();
   /** When the last successful check of each name began: it saw what the last emitted observation says (or no queue). */
   const lastCheckStarted = new Map<string, Stamp>();
@@ -113,20 +128,27 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
   const jobIdKnown = new Promise<string>((resolve) => (provideJobId = resolve));
   let model: ChannelModel | null = null;
   let channel: Channel | null = null;
-  let access: 'watching' | 'unavailable' | null = null;
-  let lastError = '';
+  /** What the monitor watches through: the events, or the passive declare every interval. */
+  let watchingSource = amqpSource(interval);
+  /** What a passive declare's figures are said to come from (polled, or only at the final look). */
+  let checkSource = amqpSource(interval);
+  let lastAccess = '';
+  let t0Passed = false;
+  /** The job's queues as the broker's events told them; held until the job id is known. */
+  const events = new JobQueueEvents(endpoint.vhost);
+  let subscription: EventSubscription | null = null;
 
   const emitAccess = (next: { state: 'watching' } | { state: 'unavailable'; reason: string }) => {
-    if (next.state === 'watching') {
-      if (access === 'watching') return;
-      opts.emit({ kind: 'broker.access', at: opts.now(), access: { state: 'watching', source, via: 'amqp' } });
-    } else {
-      if (access === 'unavailable' && lastError === next.reason) return;
-      lastError = next.reason;
-      opts.emit({ kind: 'broker.access', at: opts.now(), access: { state: 'unavailable', reason: next.reason, via: 'amqp' } });
-    }
-    access = next.state;
+    const key = next.state === 'watching' ? `watching\u0000${watchingSource}` : `unavailable\u0000${next.reason}`;
+    if (key === lastAccess) return;
+    lastAccess = key;
+    const access =
+      next.state === 'watching'
+        ? { state: 'watching' as const, source: watchingSource, via: 'amqp' as const }
+        : { state: 'unavailable' as const, reason: next.reason, via: 'amqp' as const };
+    opts.emit({ kind: 'broker.access', at: opts.now(), access });
   };
+  const unavailable = () => lastAccess.startsWith('unavailable');
 
   async function open(): Promise<ChannelModel> {
     // amqplib's `timeout` is an idle timer on the socket: a peer that trickles its handshake restarts it
@@ -138,7 +160,7 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
       noDelay: true, // without it every check waits ≈40 ms for a delayed ACK
       timeout: opts.connectTimeoutMs,
       signal: connecting.signal,
-      clientProperties: { connection_name: 'consumer-probe (passive queue checks)' },
+      clientProperties: { connection_name: 'consumer-probe (queue checks and events)' },
       ...(endpoint.username !== null ? { credentials: credentials.plain(endpoint.username, endpoint.password) } : {}),
     };
     const pending = connect(endpoint.url, socketOptions);
@@ -161,21 +183,32 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
     return m;
   }
 
+  let connecting: Promise<ChannelModel> | null = null;
   let opening: Promise<Channel> | null = null;
 
-  /** The open channel, or one being opened (never two connections at once). */
+  /** The open connection, or one being opened (never two at once). */
+  function ensureConnection(): Promise<ChannelModel> {
+    if (model) return Promise.resolve(model);
+    connecting ??= (async () => {
+      const m = await open();
+      if (signal.aborted) {
+        await closeQuietly(m);
+        signal.throwIfAborted();
+      }
+      model = m;
+      return m;
+    })().finally(() => {
+      connecting = null;
+    });
+    return connecting;
+  }
+
+  /** The open channel for passive declares, or one being opened. */
   function ensureChannel(): Promise<Channel> {
     if (channel) return Promise.resolve(channel);
     opening ??= (async () => {
-      if (!model) {
-        const m = await open();
-        if (signal.aborted) {
-          await closeQuietly(m);
-          signal.throwIfAborted();
-        }
-        model = m;
-      }
-      const ch = await bounded(model.createChannel(), 'opening a channel');
+      const m = await ensureConnection();
+      const ch = await bounded(m.createChannel(), 'opening a channel');
       ch.on('error', () => undefined); // a 404 closes the channel; the check's own rejection says so
       ch.on('close', () => {
         if (channel === ch) channel = null;
@@ -188,13 +221,53 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
     return opening;
   }
 
+  /**
+   * Before t0: connect, and subscribe to the event exchange when the broker has one. A subscription that
+   * is not live by t0 may have missed the job's first moments: it is closed, and the monitor polls.
+   */
+  async function prepare(): Promise<void> {
+    let m: ChannelModel;
+    try {
+      m = await ensureConnection();
+    } catch (e) {
+      if (!signal.aborted)
+        emitAccess({ state: 'unavailable', reason: `cannot connect to ${endpoint.label}: ${describeAmqpError(e, endpoint.vhost)}` });
+      return;
+    }
+    const live = await subscribeToEvents(m, {
+      now: opts.now,
+      signal,
+      bounded,
+      echoTimeoutMs: Math.min(checkTimeoutMs, EVENT_ECHO_TIMEOUT_MS),
+      tag: `consumer-probe-events-${randomBytes(6).toString('hex')}`,
+      onEvent: (event) => {
+        if (!signal.aborted) emitEvents(events.add(event));
+      },
+    }).catch(() => null);
+    if (live && t0Passed) live.close();
+    else if (live) {
+      subscription = live;
+      events.clock = live.clock;
+      watchingSource = EVENTS_SOURCE;
+    }
+    // A subscription attempt that met no answer dropped the connection: the checks will say so.
+    if (model !== null && !signal.aborted) emitAccess({ state: 'watching' });
+  }
+
+  function emitEvents(observations: StampedObservation[]): void {
+    for (const o of observations) {
+      if (o.kind === 'queue.changed') addName(o.queue.name);
+      opts.emit(o);
+    }
+  }
+
   async function check(name: string): Promise<void> {
     const ch = await ensureChannel();
     let queue: QueueObservation | null = null;
     const started = opts.now();
     try {
       const ok = await bounded(ch.checkQueue(name), `the passive declare of ${name}`);
-      queue = { name, firstSeenMs: 0, messages: ok.messageCount, consumers: ok.consumerCount, source, via: 'amqp' };
+      queue = { name, firstSeenMs: 0, messages: ok.messageCount, consumers: ok.consumerCount, source: checkSource, via: 'amqp' };
     } catch (e) {
       if (!isNotFound(e)) throw e;
       if (channel === ch) channel = null;
@@ -245,34 +318,49 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
     }
   }
 
-  async function loop(): Promise<void> {
-    // Connect early (before t0), so the first check can run as soon as the job id is known.
-    let backoff = 250;
-    if (!signal.aborted) {
-      void ensureChannel().then(
-        () => emitAccess({ state: 'watching' }),
-        (e: unknown) => {
-          if (!signal.aborted)
-            emitAccess({ state: 'unavailable', reason: `cannot connect to ${endpoint.label}: ${describeAmqpError(e, endpoint.vhost)}` });
-        },
-      );
+  /** Follows the events until the subscription is lost (then the caller polls) or the run stops. */
+  async function followEvents(live: EventSubscription, matches: (name: string) => boolean): Promise<void> {
+    emitEvents(events.know(matches));
+    if (events.overflowed) {
+      // More events came before the job id than could be held: some of the job's may be lost.
+      live.close();
+      return;
     }
+    checkSource = FINAL_LOOK_SOURCE;
+    await untilAborted(live.lost, signal).catch(() => undefined);
+    if (signal.aborted) return;
+    checkSource = amqpSource(interval);
+    watchingSource = amqpSource(interval);
+  }
+
+  const prepared = prepare();
+
+  async function loop(): Promise<void> {
     const id = await untilAborted(jobIdKnown, signal);
     jobId = id;
-    for (const name of queueNameMatcher(broker, id).exactNames) if (!names.includes(name)) names.push(name);
+    const matcher = queueNameMatcher(broker, id);
+    for (const name of matcher.exactNames) addName(name);
+    await untilAborted(prepared, signal);
+    if (subscription) {
+      await followEvents(subscription, matcher.test);
+      subscription = null;
+    }
+    let backoff = 250;
     while (!signal.aborted) {
-      const failedBefore = access === 'unavailable';
+      const failedBefore = unavailable();
       await pollOnce();
       // After a failure wait longer (up to 5 s) before trying again; a healthy loop checks every interval.
-      backoff = access === 'unavailable' ? Math.min(failedBefore ? backoff * 2 : 250, 5_000) : 250;
-      await abortableDelay(access === 'unavailable' ? backoff : interval, signal).catch(() => undefined);
+      backoff = unavailable() ? Math.min(failedBefore ? backoff * 2 : 250, 5_000) : 250;
+      await abortableDelay(unavailable() ? backoff : interval, signal).catch(() => undefined);
     }
   }
 
   const done = loop()
     .catch(() => undefined)
     .finally(async () => {
+      await prepared;
       await opening?.catch(() => undefined);
+      await connecting?.catch(() => undefined);
       const m = model;
       model = null;
       channel = null;
@@ -280,12 +368,13 @@ export function startAmqpQueueMonitor(opts: AmqpQueueMonitorOptions): AmqpQueueM
     });
 
   return {
-    ready: Promise.resolve(),
-    onT0: () => undefined,
-    onJobId: (id) => provideJobId(id),
-    addQueueName: (name) => {
-      if (!names.includes(name)) names.push(name);
+    // Subscribed (or known not to be) before t0; a broker slow to answer delays t0 by the connect deadline at most.
+    ready: settleWithin(prepared, opts.connectTimeoutMs, signal, '').catch(() => undefined),
+    onT0: () => {
+      t0Passed = true;
     },
+    onJobId: (id) => provideJobId(id),
+    addQueueName: addName,
     finalLook: () => (jobId !== null && !signal.aborted ? pollOnce() : Promise.resolve()),
     done,
   };

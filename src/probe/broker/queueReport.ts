@@ -1,6 +1,7 @@
 // The queue as the report tells it, from every `queue.changed` observation of the run: when it was
-// first seen (by any source), the freshest figures (AMQP when it was checked, else the management API),
-// the consumers the management API listed, and every change each source saw. Pure.
+// first seen (by any source), the freshest real-time figures (the broker's events or the AMQP passive
+// declare, whichever spoke last; else the management API), the consumers the management API listed, and
+// every change each source saw. Pure.
 import type { Observation, QueueConsumer, QueueLog, QueueObservation, QueueSample, QueueSourceKind, QueueState } from '../model';
 import { latest, roundMs } from '../timingWindows';
 
@@ -31,7 +32,7 @@ export function analyseQueue(ordered: readonly Observation[]): QueueAnalysis {
   let consumerAttachedMs: number | null = null;
   let createdVia: QueueSourceKind | null = null;
   let attachedVia: QueueSourceKind | null = null;
-  const latestBySource = new Map<QueueSourceKind, QueueObservation>();
+  const latestBySource = new Map<QueueSourceKind, { q: QueueObservation; atMs: number }>();
   const history: QueueSample[] = [];
   const others = new Set<string>();
   let details: QueueConsumer[] | null = null;
@@ -65,12 +66,12 @@ export function analyseQueue(ordered: readonly Observation[]): QueueAnalysis {
         noQueue.push(checkBegan); // no queue yet, so no consumer either
         noConsumer.push(checkBegan);
       } else if (!before.sawConsumer && before.previous.consumers === 0) {
-        const lag = before.previous.statsLagMs ?? (via === 'amqp' ? 0 : UNSTATED_MANAGEMENT_LAG_MS);
+        const lag = before.previous.statsLagMs ?? (via === 'management' ? UNSTATED_MANAGEMENT_LAG_MS : 0);
         noConsumer.push(roundMs(checkBegan - lag));
       }
     }
     seen.set(via, { previous: q, sawConsumer: (before?.sawConsumer ?? false) || (q.consumers ?? 0) > 0 });
-    latestBySource.set(via, q);
+    latestBySource.set(via, { q, atMs: o.atMs });
     if (q.consumerDetails) details = q.consumerDetails;
     if (history.length < MAX_HISTORY) history.push({ atMs: o.atMs, source: via, messages: q.messages, consumers: q.consumers });
   }
@@ -88,11 +89,19 @@ export function analyseQueue(ordered: readonly Observation[]): QueueAnalysis {
     };
   }
   const amqp = latestBySource.get('amqp');
-  const management = latestBySource.get('management');
+  const events = latestBySource.get('events');
+  const management = latestBySource.get('management')?.q;
   // Only bounds before the sighting count: a later "not yet" means the observations disagree (a lag estimate too small).
   const before = (bounds: number[], atMs: number | null) => (atMs === null ? null : latest(...bounds.filter((b) => b <= atMs)));
-  const figures = (amqp ?? management)!;
-  const source = amqp && management ? `${amqp.source}; consumer details: ${management.source}` : figures.source;
+  const realTime = amqp && events ? (amqp.atMs >= events.atMs ? amqp : events) : (amqp ?? events);
+  const figures = (realTime?.q ?? management)!;
+  // The source that told when things happened, then where the figures and the consumer details came from.
+  const watched = (events ?? amqp)?.q ?? management!;
+  const source = [
+    watched.source,
+    ...(figures !== watched ? [`figures: ${figures.source}`] : []),
+    ...(management && management !== watched ? [`consumer details: ${management.source}`] : []),
+  ].join('; ');
   return {
     queue: {
       name,
