@@ -69,7 +69,11 @@ function render(): void {
       section(
         'pods',
         'Pods',
-        renderPods(view.pods, (p) => runId && host.postMessage(ShowPodLogs.make({ runId, pod: p.name, namespace: p.namespace }))),
+        renderPods(
+          view.pods,
+          view.noPods,
+          (p) => runId && host.postMessage(ShowPodLogs.make({ runId, pod: p.name, namespace: p.namespace })),
+        ),
       ),
       section('events', 'Events', renderEvents(view.events)),
       section('logs', 'Logs', renderLogs(view.logs)),

@@ -5,7 +5,9 @@ import {
   describeOutcome,
   foldAttempts,
   formatSeconds,
+  logNote,
   milestoneDurations,
+  noPodsText,
   podState,
   reportSpanMs,
   windowNote,
@@ -101,6 +103,8 @@ export interface LogGroup {
   title: string;
   /** Why the logs could not be (fully) read, or lines left out; null when all is there. */
   note: string | null;
+  /** What stands in for no lines: that nothing worth showing was logged; null when nothing could be read (the note says why). */
+  empty: string | null;
   lines: LogRow[];
 }
 
@@ -114,6 +118,8 @@ export interface ReportView {
   banner: BannerView;
   timeline: TimelineView | null;
   pods: PodRow[];
+  /** What the pods table says when it has no row: none seen, or none could be (and why). */
+  noPods: string;
   events: EventRow[];
   logs: LogGroup[];
   trend: TrendView;
@@ -129,6 +135,7 @@ export function reportView(state: ReportViewState): ReportView {
     banner: banner(state),
     timeline: report ? timelineView(report, state.status === 'running' ? (state.elapsedMs ?? 0) : 0, state.status === 'running') : null,
     pods: report ? podRows(report) : [],
+    noPods: report ? noPodsText(report) : 'No pod of the job was seen.',
     events: report ? report.events.map(eventRow) : [],
     logs: report ? logGroups(report) : [],
     trend: trendView(state.trend, state.runId),
@@ -355,23 +362,19 @@ function logRow(l: LogLine): LogRow {
   };
 }
 
-function note(error: string | null, omitted: number): string | null {
-  const parts = [error ? `could not read all of it: ${error}` : '', omitted > 0 ? `${omitted} more kept lines not listed` : ''].filter(
-    Boolean,
-  );
-  return parts.length ? parts.join('; ') : null;
-}
-
 /** The report's log excerpts: backend lines, the job pod's lines, then the last lines of each ended container run. */
 export function logGroups(report: Report): LogGroup[] {
   const groups: LogGroup[] = [];
   const { backend, pod } = report.logs ?? {};
   if (backend) {
     const pods = backend.pods.length ? backend.pods.join(', ') : 'no pod matched';
+    const readAny = backend.pods.length > 0;
     groups.push({
       id: 'backend',
       title: `Backend (${backend.selector}: ${pods})`,
-      note: note(backend.error, backend.omitted),
+      note: logNote(backend.error, readAny, backend.omitted),
+      // Nothing to say of lines that were never read: the note says why.
+      empty: readAny ? 'Nothing about the job, and no errors or warnings, since the probe started.' : null,
       lines: backend.lines.map(logRow),
     });
   }
@@ -379,7 +382,8 @@ export function logGroups(report: Report): LogGroup[] {
     groups.push({
       id: 'pod',
       title: `Pod ${pod.pod} (${pod.containers.join(', ') || 'no container yet'})`,
-      note: note(pod.error, pod.omitted),
+      note: logNote(pod.error, pod.lines.length > 0 || pod.previous.length > 0, pod.omitted),
+      empty: pod.error ? null : 'No startup lines, errors or lines naming the job were read.',
       lines: pod.lines.map(logRow),
     });
     for (const ended of pod.previous) {
@@ -387,6 +391,7 @@ export function logGroups(report: Report): LogGroup[] {
         id: `ended-${ended.container}-${ended.instance}`,
         title: `Last lines of ${ended.container}, run ${ended.instance}, ended by ${formatSeconds(ended.endedMs)}`,
         note: null,
+        empty: 'The container wrote nothing before it ended.',
         lines: ended.lines.map(logRow),
       });
     }

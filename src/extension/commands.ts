@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { userMessage } from '../probe/errors';
 import { renderJson } from '../probe/report/json';
+import { oneLine, podsNotObserved } from '../probe/report/format';
 import { renderMarkdown } from '../probe/report/markdown';
 import type { ProbeCtx } from './ctx';
 import { pickContext, pickNamespace } from './kubePickers';
@@ -47,7 +48,10 @@ async function podOf(ctx: ProbeCtx, arg: unknown): Promise<{ run: RunRecord; nam
   if (ref.pod) return { run, ...ref.pod };
   const pods = run.report.pods;
   if (pods.length === 0) {
-    void vscode.window.showInformationMessage('The latest run saw no pods of its job.');
+    const why = podsNotObserved(run.report);
+    void vscode.window.showInformationMessage(
+      why === null ? 'The latest run saw no pods of its job.' : `The latest run could not observe pods: ${oneLine(why)}`,
+    );
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(

@@ -1,14 +1,17 @@
-// Evidence and suggestions from the broker and the logs, for diagnose.ts: where the queue stood, which
-// source said so (and how coarse it is), the backend's first error about the job, and the last words of
-// a container that ended. Pure.
+// Evidence and suggestions the cause rules (causes/) share: where the queue stood, which source said so
+// (and how coarse it is), what GET /metadata answered, the backend's first error about the job, the last
+// words of a container that ended, and who holds the GPUs. Pure.
 import type { Analysis } from './analysis';
+import { foldAttempts } from './attempts';
+import type { Kubectl } from './causes/kubectl';
 import type { LogLine, QueueSourceKind } from './model';
-import { count, formatSeconds, quote } from './phrasing';
+import { count, formatAge, formatSeconds, quote } from './phrasing';
 
 /** A time in a diagnosis sentence: `2.362s`, or `never`. */
 export const s = (ms: number | null): string => formatSeconds(ms, 'never');
 
 function via(kind: QueueSourceKind | null): string {
+  if (kind === 'events') return 'broker event, real time';
   if (kind === 'amqp') return 'AMQP check, real time';
   if (kind === 'management') return 'management API, statistics may lag';
   return 'unknown source';
@@ -61,12 +64,12 @@ export function brokerEvidence(a: Analysis): string[] {
 }
 
 /** What to do next, given how far the queue got (empty when the broker was not watched). */
-export function queueSuggestions(a: Analysis, kubectl: (rest: string) => string, podName: string | null): string[] {
+export function queueSuggestions(a: Analysis, kubectl: Kubectl, podName: string | null): string[] {
   const q = a.names?.queue ?? `of job ${a.jobId}`;
   switch (queueStage(a)) {
     case 'no_queue':
       return [
-        `The analyzer never declared its queue ${q}: check that it reaches RabbitMQ and what it logged${podName ? ` (${kubectl(`logs ${podName}`)})` : ''}.`,
+        `The analyzer never declared its queue ${q}: check that it reaches RabbitMQ and what it logged${podName ? ` (${kubectl('logs', podName)})` : ''}.`,
       ];
     case 'no_consumer':
       return [
@@ -119,12 +122,12 @@ export function backendErrorEvidence(a: Analysis): string {
   return `backend ${line.pod} logged at ${s(line.atMs)}${namesJob ? '' : ' (not naming the job)'}: ${quote(line.text)}${tail}`;
 }
 
-export function backendErrorSuggestion(a: Analysis, kubectl: (rest: string) => string): string[] {
+export function backendErrorSuggestion(a: Analysis, kubectl: Kubectl): string[] {
   const found = backendError(a);
   if (!found) return [];
   const { line, exception } = found;
   const what = exception ? quote(exception.text) : quote(line.text);
-  return [`Fix the backend error ${what} (${kubectl(`logs ${line.pod} -c ${line.container} --since=10m`)} shows it with its traceback).`];
+  return [`Fix the backend error ${what} (${kubectl('logs', line.pod, '-c', line.container, '--since=10m')} shows it with its traceback).`];
 }
 
 /** The last instance of the job's container that ended, and its most telling line. */
@@ -151,10 +154,58 @@ export function podErrorEvidence(a: Analysis): string {
   return first ? `pod ${first.pod} logged at ${s(first.atMs)}: ${quote(first.text)}` : '';
 }
 
+/** Why the pods were not observed (the cluster could not be watched), or null when they were. */
+export function clusterUnobservedReason(a: Analysis): string | null {
+  const last = a.cluster.last;
+  if (last === null) return 'the cluster was not observed';
+  return last.state === 'unavailable' ? last.reason : null;
+}
+
 /** Why logs could not be read, when that is so. */
 export function logProblems(a: Analysis): string[] {
   return [
     a.logs.backend?.error ? `backend logs: ${a.logs.backend.error}` : '',
     a.logs.pod?.error ? `pod logs: ${a.logs.pod.error}` : '',
   ].filter(Boolean);
+}
+
+/**
+ * What GET /metadata last said: `answered 404 "Invalid job_id"` when the backend answered, `failed: no
+ * answer before the 5 s timeout` when it did not (an answer that never came is not an answer).
+ */
+export function metadataEvidence(a: Analysis): string {
+  const attempts = a.metadataAttempts;
+  if (attempts.length === 0) return 'GET /metadata was never attempted';
+  const runs = foldAttempts(attempts);
+  const last = runs[runs.length - 1]!;
+  const outcome =
+    last.status !== null ? `answered ${last.status}${last.error ? ` "${last.error}"` : ''}` : `failed: ${last.error ?? 'no answer'}`;
+  return `GET /metadata/${a.jobId} ${outcome} (${count(attempts.length, 'attempt')}, last at ${s(last.lastMs)})`;
+}
+
+/**
+ * One line per pod that held a GPU when the job's pod waited for one (looked up at the end of the run):
+ * `pod grpc-job-12-1-abcde holds 1 nvidia.com/gpu.shared, running for 3h12m (a job of this backend)`.
+ * Empty when nobody looked.
+ */
+export function gpuHolderEvidence(a: Analysis): string[] {
+  const found = a.gpuHolders;
+  if (!found) return [];
+  if (found.error) return [`who holds the GPUs could not be read: ${found.error}`];
+  if (found.holders.length === 0) return ['no running pod in the namespace holds a GPU (the GPUs may be held in other namespaces)'];
+  return found.holders.map((h) => {
+    const running = h.runningForMs === null ? 'start time unknown' : `running for ${formatAge(h.runningForMs)}`;
+    return `pod ${h.name} holds ${h.gpus} ${h.resource}, ${running}${h.backendJob ? ' (a job of this backend)' : ''}`;
+  });
+}
+
+/** When jobs of this backend hold GPUs, the way to find the stale ones and clean them up. */
+export function gpuHolderSuggestion(a: Analysis, kubectl: Kubectl): string[] {
+  const mine = (a.gpuHolders?.holders ?? []).filter((h) => h.backendJob);
+  if (mine.length === 0) return [];
+  const named = mine.map((h) => (h.runningForMs === null ? h.name : `${h.name}, ${formatAge(h.runningForMs)}`)).join('; ');
+  return [
+    `Jobs of this backend hold GPUs (${named}): delete the stale ones that no longer stream, and their GPUs free up ` +
+      `(${kubectl('get', 'jobs', '--sort-by=.metadata.creationTimestamp')} lists the Jobs, oldest first).`,
+  ];
 }

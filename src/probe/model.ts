@@ -61,7 +61,7 @@ export type Severity = 'ok' | 'warning' | 'error' | 'inconclusive';
 
 export interface Scenario {
   id: ScenarioId;
-  /** One of `CAUSE_CODES[id]`; null for `healthy` (and, until every rule names one, where none is known). */
+  /** One of `CAUSE_CODES[id]`; null for `healthy`, and where nothing observed names a cause (e.g. a pod never scheduled with no word from the scheduler). */
   cause: CauseCode | null;
   severity: Severity;
   title: string;
@@ -194,8 +194,11 @@ export interface MetadataAttempt {
   error: string | null;
 }
 
-/** Which monitor a queue figure came from: a passive AMQP declare (real time) or the management API (lagging statistics). */
-export type QueueSourceKind = 'amqp' | 'management';
+/**
+ * Which monitor a queue figure came from: a passive AMQP declare (real time), RabbitMQ's event exchange
+ * (pushed as it happens; `rabbitmq_event_exchange`) or the management API (lagging statistics).
+ */
+export type QueueSourceKind = 'amqp' | 'events' | 'management';
 
 /**
  * Whether one way of watching the broker works (credentials are never part of `reason`). `via` names
@@ -235,7 +238,9 @@ export interface QueueObservation extends QueueState {
   /**
    * How long before this observation the same source began its previous successful check of the queue
    * (sources emit only changes, so that check saw what the source's previous observation said, or no
-   * queue at all when this is its first). Absent when the source had not checked before.
+   * queue at all when this is its first). Absent when the source had not checked before. For pushed
+   * events (`via: 'events'`), the last moment the broker's own stamp of the event shows the change had
+   * not happened yet (see broker/brokerEvents.ts).
    */
   previousCheckBeforeMs?: number;
   /** How stale this source's consumer and message figures may be (the management API's statistics interval); absent: real time. */

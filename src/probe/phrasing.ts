@@ -17,6 +17,12 @@ export const TIMING_LABELS: Record<TimingKey, string> = {
   consumerReadyMs: 'consumer ready',
 };
 
+/**
+ * How a diagnosis opens the evidence line of a run whose pods could not be observed at all (the cluster
+ * could not be watched): the renderers look for it, so they never say "no pod was seen" for such a run.
+ */
+export const PODS_NOT_OBSERVED = 'pods not observed: ';
+
 /** Shown wherever a time was never observed. */
 export const NEVER = '—';
 
@@ -38,6 +44,25 @@ export function formatStamp(ms: number): string {
 function seconds3(ms: number): string {
   const text = (ms / 1000).toFixed(3);
   return text === '-0.000' ? '0.000' : text;
+}
+
+/**
+ * `3h12m`: how long something has been running, as kubectl prints an AGE (`45s`, `3m12s`, `17m`, `5h3m`,
+ * `3d4h`), so the figure matches what `kubectl get pods` shows beside it.
+ */
+export function formatAge(ms: number): string {
+  const seconds = Math.max(0, Math.trunc(ms / 1000));
+  const minutes = Math.trunc(seconds / 60);
+  const hours = Math.trunc(minutes / 60);
+  const days = Math.trunc(hours / 24);
+  const pair = (major: number, a: string, minor: number, b: string) => (minor === 0 ? `${major}${a}` : `${major}${a}${minor}${b}`);
+  if (seconds < 120) return `${seconds}s`;
+  if (minutes < 10) return pair(minutes, 'm', seconds % 60, 's');
+  if (minutes < 180) return `${minutes}m`;
+  if (hours < 8) return pair(hours, 'h', minutes % 60, 'm');
+  if (hours < 48) return `${hours}h`;
+  if (days < 8) return pair(days, 'd', hours % 24, 'h');
+  return `${days}d`;
 }
 
 /** `1 consumer`, `3 consumers`, and `? consumers` (or `unknown`'s wording) when the number is not known. */

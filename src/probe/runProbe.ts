@@ -2,6 +2,7 @@
 // they are ready, poll metadata (backend/metadataPoller.ts) until ready or timeout, then stop everything
 // and build the report. The run knows no source by name: it
 // drives a list of monitors through one lifecycle (monitor.ts). Every wait honours the caller's AbortSignal.
+import { resolve as resolvePath } from 'node:path';
 import { BackendClient } from './backend/backendClient';
 import { createMetadataPoller } from './backend/metadataPoller';
 import { abortableDelay, untilAborted } from './abortableDelay';
@@ -44,13 +45,19 @@ export function startProbe(options: ProbeOptions, start: StartProbeOptions = {})
   const timeline = new Timeline(clock);
   if (start.onObservation) timeline.subscribe(start.onObservation);
   const namespace = kube?.namespace ?? options.kube.namespace ?? DEFAULT_NAMESPACE;
+  // Suggested kubectl commands aim where the probe looked: its context, and the kubeconfig when one was named.
+  const diagnoseContext = {
+    timeoutMs: options.timeoutMs,
+    slowThresholdMs: options.slowThresholdMs,
+    namespace,
+    context: kube?.found ? kube.context : null,
+    kubeconfig: options.kube.kubeconfig ? resolvePath(options.kube.kubeconfig) : null,
+  };
   const snapshot = () =>
-    buildReport(
-      timeline.observations,
-      options.match,
-      { timeoutMs: options.timeoutMs, slowThresholdMs: options.slowThresholdMs, namespace },
-      { logLines: options.logs.maxLines, queueNames: options.broker.queueNames },
-    );
+    buildReport(timeline.observations, options.match, diagnoseContext, {
+      logLines: options.logs.maxLines,
+      queueNames: options.broker.queueNames,
+    });
   const report = run(options, { kube, namespace, clock, timeline, monitors: start.monitors ?? DEFAULT_MONITORS, outer: start.signal }).then(
     snapshot,
   );

@@ -18,7 +18,7 @@ export {
   randomSuffix,
 } from './clusterObjects';
 
-const { JOB_CONTAINER, JOB_IMAGE, NODE_NAME, GPU, IMAGE_NOT_FOUND } = k8s;
+const { JOB_CONTAINER, JOB_IMAGE, NODE_NAME, GPU, IMAGE_NOT_FOUND, IMAGE_UNAUTHORIZED } = k8s;
 const CLEANUP_IMAGE = 'registry.local/focus-cleanup:1.4.0';
 
 /** What the cluster remembers of one job it plays. */
@@ -29,6 +29,10 @@ interface Tracked {
   pod?: { name: string; uid: string };
   containerStarts: number;
   cleanup?: { name: string; uid: string; pod: string };
+  /** The registry's answer each pull attempt meets (set by the step that makes pulls fail). */
+  pullError?: string;
+  /** performance.now() when the kubelet began pulling the image, for the Pulled event's duration. */
+  pullStartedAt?: number;
 }
 
 export class SimulatedCluster {
@@ -108,11 +112,17 @@ export class SimulatedCluster {
           Object.assign(s, { hostIP: k8s.NODE_IP, startTime: s.startTime ?? k8s.kubeTime() });
           s.containerStatuses = [k8s.creatingContainer(JOB_CONTAINER, JOB_IMAGE)];
         });
+        job.pullStartedAt = performance.now();
         this.kubeletEvent(job, 'Normal', 'Pulling', `Pulling image "${JOB_IMAGE}"`);
       },
       pulled: () => {
-        const took = 'in 400ms (400ms including waiting). Image size: 2147483648 bytes.';
-        this.kubeletEvent(job, 'Normal', 'Pulled', `Successfully pulled image "${JOB_IMAGE}" ${took}`);
+        const took = pullDuration(performance.now() - (job.pullStartedAt ?? performance.now()));
+        this.kubeletEvent(
+          job,
+          'Normal',
+          'Pulled',
+          `Successfully pulled image "${JOB_IMAGE}" in ${took} (${took} including waiting). Image size: 2147483648 bytes.`,
+        );
       },
       startContainer: () => this.startContainer(job),
       becomeReady: () => {
@@ -123,13 +133,32 @@ export class SimulatedCluster {
         });
         this.updateJob(job.name, (s) => void (s.ready = 1));
       },
-      crash: () => this.crash(job),
-      imagePullFails: () => {
-        const waiting = { reason: 'ErrImagePull', message: IMAGE_NOT_FOUND };
-        this.updatePod(job, (s) => void (this.container(s).state = { waiting }));
-        this.imagePullFailedEvents(job);
-      },
+      crash: () => this.crash(job, { exitCode: 1, reason: 'Error' }),
+      imagePullFails: () => this.imagePullFails(job, IMAGE_NOT_FOUND),
       imagePullBackOff: () => this.imagePullBackOff(job),
+      denyCreatePod: () => this.denyCreatePod(job),
+      suspendJob: () => this.suspendJob(job),
+      triggerScaleUp: () => this.event(this.podRef(job), 'Normal', 'TriggeredScaleUp', 'cluster-autoscaler', k8s.SCALE_UP_TRIGGERED),
+      failMount: () => {
+        // The kubelet took the pod, but cannot set its volumes up: its container stays ContainerCreating.
+        this.updatePod(job, (s) => {
+          k8s.setNotReady(s, JOB_CONTAINER);
+          s.containerStatuses ??= [k8s.creatingContainer(JOB_CONTAINER, JOB_IMAGE)];
+          Object.assign(s, { hostIP: k8s.NODE_IP, startTime: s.startTime ?? k8s.kubeTime() });
+        });
+        this.event(this.podRef(job), 'Warning', 'FailedMount', 'kubelet', k8s.FAILED_MOUNT_MESSAGE);
+      },
+      imagePullUnauthorized: () => this.imagePullFails(job, IMAGE_UNAUTHORIZED),
+      oomKill: () => this.crash(job, { exitCode: 137, reason: 'OOMKilled' }),
+      evict: () => this.evict(job),
+      failContainerConfig: () => {
+        const waiting = { reason: 'CreateContainerConfigError', message: k8s.MISSING_SECRET_MESSAGE };
+        this.updatePod(job, (s) => void (this.container(s).state = { waiting }));
+        this.kubeletEvent(job, 'Warning', 'Failed', `Error: ${k8s.MISSING_SECRET_MESSAGE}`);
+      },
+      failReadiness: () => this.kubeletEvent(job, 'Warning', 'Unhealthy', k8s.READINESS_FAILED_MESSAGE),
+      exitContainer: () => this.exitContainer(job),
+      failJob: () => this.failJob(job),
     };
     steps[step]();
   }
@@ -182,7 +211,8 @@ export class SimulatedCluster {
     this.kubeletEvent(job, 'Normal', 'Started', `Started container ${JOB_CONTAINER}`);
   }
 
-  private crash(job: Tracked): void {
+  /** The container's process ended (`Error`, exit 1; or the kernel's `OOMKilled`, exit 137) and the kubelet holds it back. */
+  private crash(job: Tracked, how: { exitCode: number; reason: string }): void {
     // The process is gone: a `kubectl logs -f` on it ends; its log stays readable until the restart.
     this.logs.exitContainer(this.namespace, this.podRef(job).name, JOB_CONTAINER);
     const pod = `${this.podRef(job).name}_${this.namespace}(${this.podRef(job).uid})`;
@@ -190,7 +220,7 @@ export class SimulatedCluster {
     this.updatePod(job, (s) => {
       const c = this.container(s);
       const startedAt = c.state.running?.startedAt ?? k8s.kubeTime();
-      terminated = { exitCode: 1, reason: 'Error', startedAt, finishedAt: k8s.kubeTime(), containerID: c.containerID };
+      terminated = { ...how, startedAt, finishedAt: k8s.kubeTime(), containerID: c.containerID };
       Object.assign(c, { ready: false, started: false, state: { terminated } });
       k8s.setNotReady(s, JOB_CONTAINER);
     });
@@ -211,8 +241,15 @@ export class SimulatedCluster {
     this.kubeletEvent(job, 'Warning', 'BackOff', `Back-off restarting failed container ${JOB_CONTAINER} in pod ${pod}`);
   }
 
+  private imagePullFails(job: Tracked, registryAnswer: string): void {
+    job.pullError = registryAnswer;
+    const waiting = { reason: 'ErrImagePull', message: registryAnswer };
+    this.updatePod(job, (s) => void (this.container(s).state = { waiting }));
+    this.imagePullFailedEvents(job);
+  }
+
   private imagePullFailedEvents(job: Tracked): void {
-    this.kubeletEvent(job, 'Warning', 'Failed', `Failed to pull image "${JOB_IMAGE}": ${IMAGE_NOT_FOUND}`);
+    this.kubeletEvent(job, 'Warning', 'Failed', `Failed to pull image "${JOB_IMAGE}": ${job.pullError ?? IMAGE_NOT_FOUND}`);
     this.kubeletEvent(job, 'Warning', 'Failed', 'Error: ErrImagePull');
   }
 
@@ -228,6 +265,85 @@ export class SimulatedCluster {
     }
     this.kubeletEvent(job, 'Normal', 'BackOff', `Back-off pulling image "${JOB_IMAGE}"`);
     this.kubeletEvent(job, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+  }
+
+  /** An admission webhook refuses the pod the Job controller asks for; the Job stays without a pod. */
+  private denyCreatePod(job: Tracked): void {
+    this.updateJob(job.name, (s) => void (s.startTime ??= k8s.kubeTime()));
+    const pod = `${job.name}-${k8s.randomSuffix()}`;
+    this.event(
+      jobRef(job),
+      'Warning',
+      'FailedCreate',
+      'job-controller',
+      `Error creating: ${k8s.webhookDeniedMessage(this.namespace, pod)}`,
+    );
+  }
+
+  /** The Job is set suspended (by the backend, a policy or a queueing controller): no pod until it is resumed. */
+  private suspendJob(job: Tracked): void {
+    const at = k8s.kubeTime();
+    this.store.update('jobs', this.namespace, job.name, (j) => {
+      (j.spec as Spec).suspend = true;
+      const suspended = {
+        type: 'Suspended',
+        status: 'True',
+        reason: 'JobSuspended',
+        message: 'Job suspended',
+        lastProbeTime: at,
+        lastTransitionTime: at,
+      };
+      j.status = { ...((j.status ?? {}) as JobStatus), conditions: [suspended] };
+    });
+    this.event(jobRef(job), 'Normal', 'Suspended', 'job-controller', 'Job suspended');
+  }
+
+  /** The kubelet evicts the pod from a node short of memory: the pod fails as a whole, its container is killed. */
+  private evict(job: Tracked): void {
+    this.logs.exitContainer(this.namespace, this.podRef(job).name, JOB_CONTAINER);
+    this.updatePod(job, (s) => {
+      const c = this.container(s);
+      const startedAt = c.state.running?.startedAt ?? k8s.kubeTime();
+      const terminated = { exitCode: 137, reason: 'Error', startedAt, finishedAt: k8s.kubeTime(), containerID: c.containerID };
+      Object.assign(c, { ready: false, started: false, state: { terminated } });
+      Object.assign(s, { phase: 'Failed', reason: 'Evicted', message: k8s.EVICTED_MESSAGE });
+      k8s.setNotReady(s, JOB_CONTAINER, 'PodFailed');
+      k8s.setCondition(s, 'DisruptionTarget', 'True', 'TerminationByKubelet', k8s.EVICTED_MESSAGE);
+    });
+    this.updateJob(job.name, (s) => Object.assign(s, { active: 0, ready: 0, failed: 1 }));
+    this.event(this.podRef(job), 'Warning', 'Evicted', 'kubelet', k8s.EVICTED_MESSAGE);
+    this.kubeletEvent(job, 'Normal', 'Killing', `Stopping container ${JOB_CONTAINER}`);
+  }
+
+  /** The container exits 1 once; with backoffLimit 0 that is the Job's only try. */
+  private exitContainer(job: Tracked): void {
+    this.logs.exitContainer(this.namespace, this.podRef(job).name, JOB_CONTAINER);
+    this.updatePod(job, (s) => {
+      const c = this.container(s);
+      const startedAt = c.state.running?.startedAt ?? k8s.kubeTime();
+      const terminated = { exitCode: 1, reason: 'Error', startedAt, finishedAt: k8s.kubeTime(), containerID: c.containerID };
+      Object.assign(c, { ready: false, started: false, state: { terminated } });
+      s.phase = 'Failed';
+      k8s.setNotReady(s, JOB_CONTAINER, 'PodFailed');
+    });
+  }
+
+  /** The Job controller gives up: one failure is all `backoffLimit: 0` allows. */
+  private failJob(job: Tracked): void {
+    const at = k8s.kubeTime();
+    const reason = {
+      status: 'True',
+      reason: 'BackoffLimitExceeded',
+      message: k8s.BACKOFF_LIMIT_MESSAGE,
+      lastProbeTime: at,
+      lastTransitionTime: at,
+    };
+    const conditions = [
+      { type: 'FailureTarget', ...reason },
+      { type: 'Failed', ...reason },
+    ];
+    this.updateJob(job.name, (s) => Object.assign(s, { active: 0, ready: 0, failed: 1, terminating: 0, conditions }));
+    this.event(jobRef(job), 'Warning', 'BackoffLimitExceeded', 'job-controller', k8s.BACKOFF_LIMIT_MESSAGE);
   }
 
   /** The backend's second Job; its pod also contains the job id and simply runs to completion. */
@@ -310,6 +426,11 @@ export class SimulatedCluster {
     const created = this.store.create('events', k8s.eventObject(this.namespace, involved, type, reason, component, message));
     this.eventNames.set(key, created.metadata.name);
   }
+}
+
+/** How the kubelet writes a pull's duration (Go's time.Duration): `400ms`, `3.312s`. */
+function pullDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(3)}s`;
 }
 
 function jobRef(job: Tracked): Involved {

@@ -16,6 +16,30 @@ const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 export const IMAGE_NOT_FOUND =
   `rpc error: code = NotFound desc = failed to pull and unpack image "${JOB_IMAGE}": ` +
   `failed to resolve reference "${JOB_IMAGE}": ${JOB_IMAGE}: not found`;
+/** containerd's words when the registry refuses the node's (missing) credentials. */
+export const IMAGE_UNAUTHORIZED =
+  `rpc error: code = Unknown desc = failed to pull and unpack image "${JOB_IMAGE}": failed to resolve reference "${JOB_IMAGE}": ` +
+  'failed to authorize: failed to fetch anonymous token: unexpected status from GET request to ' +
+  'https://registry.local/token?scope=repository%3Ababy-analyzer%3Apull&service=registry.local: 401 Unauthorized';
+/** The cluster autoscaler adding a GPU node for the pod. */
+export const SCALE_UP_TRIGGERED = 'pod triggered scale-up: [{gpu-pool-a 3->4 (max: 6)}]';
+/** The kubelet cannot mount the analyzer's model cache: the ConfigMap behind it is missing. */
+export const FAILED_MOUNT_MESSAGE = 'MountVolume.SetUp failed for volume "model-cache" : configmap "analyzer-model-config" not found';
+/** The kubelet cannot build the container's environment: the Secret it names is missing. */
+export const MISSING_SECRET_MESSAGE = 'secret "rabbitmq-credentials" not found';
+export const READINESS_FAILED_MESSAGE = 'Readiness probe failed: HTTP probe failed with statuscode: 503';
+/** The kubelet's eviction message for a node under memory pressure. */
+export const EVICTED_MESSAGE =
+  'The node was low on resource: memory. Threshold quantity: 100Mi, available: 63500Ki. ' +
+  `Container ${JOB_CONTAINER} was using 3812532Ki, request is 2Gi, has larger consumption of memory. `;
+export const BACKOFF_LIMIT_MESSAGE = 'Job has reached the specified backoff limit';
+/** A policy webhook refusing the Job's pod, in Kyverno's words (multi-line, as it really is). */
+export function webhookDeniedMessage(namespace: string, pod: string): string {
+  return (
+    `admission webhook "validate.kyverno.svc-fail" denied the request: \n\npolicy Pod/${namespace}/${pod} for resource violation: \n\n` +
+    'require-team-label:\n  check-team: \'validation error: label "team" is required. rule check-team failed at path /metadata/labels/team/\'\n'
+  );
+}
 
 export function randomSuffix(length = 5): string {
   return Array.from({ length }, () => SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)]).join('');
@@ -55,6 +79,9 @@ export interface ContainerStatus {
 }
 export interface PodStatus {
   phase: string;
+  /** Why the pod as a whole is in its phase (`Evicted`), with the kubelet's message. */
+  reason?: string;
+  message?: string;
   qosClass: string;
   conditions?: PodCondition[];
   containerStatuses?: ContainerStatus[];

@@ -1,7 +1,19 @@
 // Scripted scenario profiles for the sandbox: plain data saying what the backend answers and what the
 // cluster, broker and backend do afterwards, at what time. Times are ms after the configure request
 // ARRIVED. They are tuned so every scenario plays out within a few seconds in the demo.
-import type { ScenarioId } from '../probe/model';
+import type { CauseCode, ScenarioId } from '../probe/model';
+import {
+  BACKOFF_LIMIT_MESSAGE,
+  EVICTED_MESSAGE,
+  FAILED_MOUNT_MESSAGE,
+  FAILED_SCHEDULING_MESSAGE,
+  IMAGE_NOT_FOUND,
+  IMAGE_UNAUTHORIZED,
+  JOB_IMAGE,
+  MISSING_SECRET_MESSAGE,
+  READINESS_FAILED_MESSAGE,
+  SCALE_UP_TRIGGERED,
+} from './clusterObjects';
 
 /** Steps the simulated cluster applies (Job controller, scheduler, kubelet). */
 export const CLUSTER_STEPS = [
@@ -19,6 +31,18 @@ export const CLUSTER_STEPS = [
   'crash',
   'imagePullFails',
   'imagePullBackOff',
+  // The failures beyond the common ones, one step each, in the words the real components use.
+  'denyCreatePod',
+  'suspendJob',
+  'triggerScaleUp',
+  'failMount',
+  'imagePullUnauthorized',
+  'oomKill',
+  'evict',
+  'failContainerConfig',
+  'failReadiness',
+  'exitContainer',
+  'failJob',
 ] as const;
 export type ClusterStepKind = (typeof CLUSTER_STEPS)[number];
 
@@ -52,6 +76,10 @@ export type ConfigureBehaviour = {
 export interface SandboxProfile {
   name: string;
   expectedScenario: ScenarioId;
+  /** The cause the diagnosis must name (DESIGN.md, "Cause codes"); null for healthy. */
+  expectedCause: CauseCode | null;
+  /** The decisive message the diagnosis must quote verbatim in its evidence; `{id}` stands for the job id. */
+  expectedEvidence: string;
   /** One line for `--help` / demo output. */
   description: string;
   /** The thresholds the demo runs the probe with. */
@@ -170,6 +198,20 @@ function consumerNeverComes(): ProfileStep[] {
   ];
 }
 
+/** The pod gets a node and its image pull fails (`fails`: how), then backs off and fails again. */
+function imagePullFailing(fails: 'imagePullFails' | 'imagePullUnauthorized'): ProfileStep[] {
+  return [
+    ...jobCreation(),
+    at(300, 'createPod'),
+    at(450, 'schedule'),
+    at(500, 'pullImage'),
+    at(900, fails),
+    at(1300, 'imagePullBackOff'),
+    at(2800, 'imagePullBackOff'),
+    at(4300, 'imagePullBackOff'),
+  ];
+}
+
 function crashLoop(firstStartMs: number, restarts: number, periodMs: number): ProfileStep[] {
   const steps: ProfileStep[] = [];
   for (let i = 0; i < restarts; i++) {
@@ -182,10 +224,26 @@ function crashLoop(firstStartMs: number, restarts: number, periodMs: number): Pr
   return steps;
 }
 
+const CONSUMER_REFUSED_LINE = CONSUMER_REFUSED[0]!;
+const METADATA_FAILS_LINE = METADATA_FAILS[0]!;
+const AMQP_REFUSED =
+  'ERROR baby_analyzer: cannot connect to amqp://rabbitmq-panda.panda.svc:5672: [Errno 111] Connection refused, retrying in 1 s';
+const POOL_BUSY = 'WARNING focus.consumers: consumer pool busy (30/30), job {id} waits for a free worker';
+const CANNOT_CREATE_JOB =
+  'ERROR focus.jobs: job {id}: creating Job grpc-job-{id} failed: jobs.batch is forbidden: User "system:serviceaccount:panda:focus-server" ' +
+  'cannot create resource "jobs" in API group "batch" in the namespace "panda"';
+
+/** The pod is created and waits for a node the scheduler cannot find (GPUs exhausted). */
+function waitsForGpu(): ProfileStep[] {
+  return [at(300, 'createPod'), at(350, 'failScheduling'), at(2350, 'failScheduling'), at(4350, 'failScheduling')];
+}
+
 export const PROFILES: readonly SandboxProfile[] = [
   {
     name: 'healthy',
     expectedScenario: 'healthy',
+    expectedCause: null,
+    expectedEvidence: 'GET /metadata/{id} answered 200',
     description: 'everything works: pod ready at 1.4 s, consumer ready at 2.3 s',
     probe: FAST_PROBE,
     clusterAccess: 'ok',
@@ -195,21 +253,19 @@ export const PROFILES: readonly SandboxProfile[] = [
   {
     name: 'slow_consumer',
     expectedScenario: 'slow_consumer',
+    expectedCause: 'slow_consumer_attach',
+    expectedEvidence: POOL_BUSY,
     description: 'the pod starts fast, the backend attaches its consumer only after 5 s',
     probe: FAST_PROBE,
     clusterAccess: 'ok',
     configure: CONFIGURE_OK,
-    steps: [
-      ...jobCreation(),
-      ...podStart(FAST_POD),
-      ...queueDeclared(1600),
-      backendLog(2500, 'WARNING focus.consumers: consumer pool busy (30/30), job {id} waits for a free worker'),
-      ...consumerComesUp(5000, 5400),
-    ],
+    steps: [...jobCreation(), ...podStart(FAST_POD), ...queueDeclared(1600), backendLog(2500, POOL_BUSY), ...consumerComesUp(5000, 5400)],
   },
   {
     name: 'slow_pod_start',
     expectedScenario: 'slow_pod_start',
+    expectedCause: 'slow_scheduling',
+    expectedEvidence: FAILED_SCHEDULING_MESSAGE,
     description: 'the pod waits 2.5 s for a GPU and 1 s for its image; consumer ready at 4.9 s',
     probe: FAST_PROBE,
     clusterAccess: 'ok',
@@ -224,8 +280,26 @@ export const PROFILES: readonly SandboxProfile[] = [
     ],
   },
   {
+    name: 'slow_image_pull',
+    expectedScenario: 'slow_pod_start',
+    expectedCause: 'slow_image_pull',
+    expectedEvidence: `Successfully pulled image "${JOB_IMAGE}" in 3.`,
+    description: 'the pod gets a node at once, but pulling its image takes 3.3 s; consumer ready at 4.7 s',
+    probe: FAST_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: [
+      ...jobCreation(),
+      ...podStart({ created: 300, scheduled: 450, pulling: 500, pulled: 3800, running: 4000, ready: 4200 }),
+      ...queueDeclared(4300),
+      ...consumerComesUp(4400, 4700),
+    ],
+  },
+  {
     name: 'consumer_never_ready',
     expectedScenario: 'consumer_never_ready',
+    expectedCause: 'consumer_not_attached',
+    expectedEvidence: CONSUMER_REFUSED_LINE,
     description: 'the pod is ready and its queue exists, but the backend never attaches a consumer',
     probe: FAILING_PROBE,
     clusterAccess: 'ok',
@@ -235,6 +309,8 @@ export const PROFILES: readonly SandboxProfile[] = [
   {
     name: 'metadata_never_ready',
     expectedScenario: 'consumer_never_ready',
+    expectedCause: 'metadata_failing',
+    expectedEvidence: METADATA_FAILS_LINE,
     description: "a consumer attaches to the queue at 2 s, but the backend fails building metadata (KeyError: 'stream_port')",
     probe: FAILING_PROBE,
     clusterAccess: 'ok',
@@ -251,6 +327,8 @@ export const PROFILES: readonly SandboxProfile[] = [
   {
     name: 'queue_never_created',
     expectedScenario: 'consumer_never_ready',
+    expectedCause: 'queue_not_created',
+    expectedEvidence: AMQP_REFUSED,
     description: 'the pod is ready but the analyzer cannot reach RabbitMQ, so its queue never appears',
     probe: FAILING_PROBE,
     clusterAccess: 'ok',
@@ -258,18 +336,16 @@ export const PROFILES: readonly SandboxProfile[] = [
     steps: [
       ...jobCreation(),
       ...podStart(FAST_POD),
-      ...[1600, 2600, 3600].map((t) =>
-        containerLog(
-          t,
-          'ERROR baby_analyzer: cannot connect to amqp://rabbitmq-panda.panda.svc:5672: [Errno 111] Connection refused, retrying in 1 s',
-        ),
-      ),
+      ...[1600, 2600, 3600].map((t) => containerLog(t, AMQP_REFUSED)),
       backendLog(3000, 'WARNING focus.consumers: no queue grpc-job-{id} to consume from yet, retrying'),
     ],
   },
   {
     name: 'pod_never_created',
     expectedScenario: 'pod_never_created',
+    expectedCause: 'quota_exceeded',
+    expectedEvidence:
+      'is forbidden: exceeded quota: gpu-quota, requested: nvidia.com/gpu.shared=1, used: nvidia.com/gpu.shared=30, limited: nvidia.com/gpu.shared=30',
     description: 'the Job exists but the gpu-quota ResourceQuota refuses its pod (FailedCreate)',
     probe: FAILING_PROBE,
     clusterAccess: 'ok',
@@ -283,24 +359,76 @@ export const PROFILES: readonly SandboxProfile[] = [
     ],
   },
   {
+    name: 'pod_never_created_admission',
+    expectedScenario: 'pod_never_created',
+    expectedCause: 'admission_denied',
+    expectedEvidence: 'Error creating: admission webhook "validate.kyverno.svc-fail" denied the request',
+    description: 'a policy webhook (Kyverno) refuses the Job\'s pod: it lacks a "team" label',
+    probe: FAILING_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: [...jobCreation(), at(260, 'denyCreatePod'), at(1260, 'denyCreatePod'), at(3260, 'denyCreatePod')],
+  },
+  {
+    name: 'pod_never_created_suspended',
+    expectedScenario: 'pod_never_created',
+    expectedCause: 'job_suspended',
+    expectedEvidence: 'Suspended: Job suspended',
+    description: 'the Job is created suspended (as a queueing controller would hold it), so no pod comes',
+    probe: FAILING_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: [...jobCreation(), at(210, 'suspendJob')],
+  },
+  {
+    name: 'pod_never_created_no_job',
+    expectedScenario: 'pod_never_created',
+    expectedCause: 'job_not_created',
+    expectedEvidence: CANNOT_CREATE_JOB,
+    description: 'the backend may not create Jobs (RBAC): no Job, no pod',
+    probe: FAILING_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: [backendLog(200, CANNOT_CREATE_JOB)],
+  },
+  {
     name: 'pod_pending',
     expectedScenario: 'pod_pending',
+    expectedCause: 'unschedulable_gpu',
+    expectedEvidence: FAILED_SCHEDULING_MESSAGE,
     description: 'the pod stays Pending: 0/3 nodes have a free nvidia.com/gpu.shared (FailedScheduling)',
     probe: FAILING_PROBE,
     clusterAccess: 'ok',
     configure: CONFIGURE_OK,
-    steps: [
-      ...jobCreation(),
-      at(300, 'createPod'),
-      at(350, 'failScheduling'),
-      at(2350, 'failScheduling'),
-      backendLog(3000, 'WARNING focus.jobs: job {id}: pod {pod} still Pending after 3 s'),
-      at(4350, 'failScheduling'),
-    ],
+    steps: [...jobCreation(), ...waitsForGpu(), backendLog(3000, 'WARNING focus.jobs: job {id}: pod {pod} still Pending after 3 s')],
+  },
+  {
+    name: 'pod_pending_scale_up',
+    expectedScenario: 'pod_pending',
+    expectedCause: 'waiting_for_scale_up',
+    expectedEvidence: SCALE_UP_TRIGGERED,
+    description: 'no GPU is free, and the cluster autoscaler is adding a GPU node (TriggeredScaleUp) that has not joined yet',
+    probe: FAILING_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: [...jobCreation(), ...waitsForGpu(), at(1350, 'triggerScaleUp')],
+  },
+  {
+    name: 'pod_pending_volume_mount',
+    expectedScenario: 'pod_pending',
+    expectedCause: 'container_creating_stuck',
+    expectedEvidence: FAILED_MOUNT_MESSAGE,
+    description: 'the pod gets a node, but its model-cache volume cannot be mounted (the ConfigMap is missing): ContainerCreating',
+    probe: FAILING_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: [...jobCreation(), at(300, 'createPod'), at(450, 'schedule'), ...[600, 2600, 4600].map((t) => at(t, 'failMount'))],
   },
   {
     name: 'pod_failed',
     expectedScenario: 'pod_failed',
+    expectedCause: 'crash_loop',
+    expectedEvidence: "KeyError: 'stream_port'",
     description: "the container crashes (KeyError: 'stream_port') and ends in CrashLoopBackOff",
     probe: FAILING_PROBE,
     clusterAccess: 'ok',
@@ -315,7 +443,61 @@ export const PROFILES: readonly SandboxProfile[] = [
   {
     name: 'pod_failed_image_pull',
     expectedScenario: 'pod_failed',
+    expectedCause: 'image_not_found',
+    expectedEvidence: `Failed to pull image "${JOB_IMAGE}": ${IMAGE_NOT_FOUND}`,
     description: 'the image registry.local/baby-analyzer:2.3.1 is not found: ErrImagePull, then ImagePullBackOff',
+    probe: FAILING_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: imagePullFailing('imagePullFails'),
+  },
+  {
+    name: 'pod_failed_image_auth',
+    expectedScenario: 'pod_failed',
+    expectedCause: 'image_pull_unauthorized',
+    expectedEvidence: `Failed to pull image "${JOB_IMAGE}": ${IMAGE_UNAUTHORIZED}`,
+    description: 'the registry refuses the node (401 Unauthorized: no imagePullSecret), then ImagePullBackOff',
+    probe: FAILING_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: imagePullFailing('imagePullUnauthorized'),
+  },
+  {
+    name: 'pod_failed_oom',
+    expectedScenario: 'pod_failed',
+    expectedCause: 'oom_killed',
+    expectedEvidence: 'container baby-analyzer terminated with exit code 137 (OOMKilled)',
+    description: 'the analyzer goes over its 4Gi memory limit and is OOMKilled (exit 137), twice',
+    probe: FAILING_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: [
+      ...jobCreation(),
+      ...podStart({ ...FAST_POD, ready: undefined }),
+      containerLog(1500, 'INFO baby_analyzer: allocating 4096 FFT buffers of 1024 bins on 50 channels'),
+      at(1900, 'oomKill'),
+      at(2700, 'startContainer'),
+      containerLog(2700, ...STARTUP_LINES),
+      at(3500, 'oomKill'),
+    ],
+  },
+  {
+    name: 'pod_failed_evicted',
+    expectedScenario: 'pod_failed',
+    expectedCause: 'evicted',
+    expectedEvidence: EVICTED_MESSAGE,
+    description: 'the node runs short of memory and the kubelet evicts the running pod',
+    probe: FAILING_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: [...jobCreation(), ...podStart(FAST_POD), at(2500, 'evict')],
+  },
+  {
+    name: 'pod_failed_missing_secret',
+    expectedScenario: 'pod_failed',
+    expectedCause: 'create_container_config_error',
+    expectedEvidence: MISSING_SECRET_MESSAGE,
+    description: 'the container refers to the Secret rabbitmq-credentials, which does not exist: CreateContainerConfigError',
     probe: FAILING_PROBE,
     clusterAccess: 'ok',
     configure: CONFIGURE_OK,
@@ -324,15 +506,43 @@ export const PROFILES: readonly SandboxProfile[] = [
       at(300, 'createPod'),
       at(450, 'schedule'),
       at(500, 'pullImage'),
-      at(900, 'imagePullFails'),
-      at(1300, 'imagePullBackOff'),
-      at(2800, 'imagePullBackOff'),
-      at(4300, 'imagePullBackOff'),
+      at(900, 'pulled'),
+      ...[950, 2000, 4000].map((t) => at(t, 'failContainerConfig')),
+    ],
+  },
+  {
+    name: 'pod_failed_readiness',
+    expectedScenario: 'pod_failed',
+    expectedCause: 'readiness_probe_failing',
+    expectedEvidence: READINESS_FAILED_MESSAGE,
+    description: 'the analyzer runs, but its readiness probe answers 503: Running, never Ready',
+    probe: FAILING_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: [...jobCreation(), ...podStart({ ...FAST_POD, ready: undefined }), ...[2100, 3100, 4100].map((t) => at(t, 'failReadiness'))],
+  },
+  {
+    name: 'pod_failed_job_backoff',
+    expectedScenario: 'pod_failed',
+    expectedCause: 'container_error',
+    expectedEvidence: BACKOFF_LIMIT_MESSAGE,
+    description: 'the analyzer exits 1 at start, and the Job (backoffLimit 0) fails: BackoffLimitExceeded',
+    probe: FAILING_PROBE,
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    steps: [
+      ...jobCreation(),
+      ...podStart({ ...FAST_POD, ready: undefined }),
+      containerLog(1400, 'ERROR baby_analyzer: GPU device 0 is not available (CUDA_ERROR_NO_DEVICE), exiting'),
+      at(1500, 'exitContainer'),
+      at(1550, 'failJob'),
     ],
   },
   {
     name: 'configure_failed',
     expectedScenario: 'configure_failed',
+    expectedCause: 'http_error',
+    expectedEvidence: 'All 30 job windows are busy',
     description: 'POST /configure answers 503: all 30 job windows are busy',
     probe: FAILING_PROBE,
     clusterAccess: 'ok',
@@ -349,15 +559,20 @@ export const PROFILES: readonly SandboxProfile[] = [
   {
     name: 'configure_failed_no_job_id',
     expectedScenario: 'configure_failed',
+    expectedCause: 'no_job_id',
+    expectedEvidence: 'response has no "job_id"',
     description: 'POST /configure answers 200 but without a job_id',
     probe: FAILING_PROBE,
     clusterAccess: 'ok',
     configure: { delayMs: 150, outcome: 'no_job_id' },
     steps: [],
   },
+  // Last on purpose: the demo's list of scenarios ends with it (test/cli/cliDemo.test.ts).
   {
     name: 'cluster_unavailable',
     expectedScenario: 'cluster_unavailable',
+    expectedCause: 'forbidden',
+    expectedEvidence: '403',
     description: 'the kubeconfig token is refused (403) and the consumer never becomes ready',
     probe: FAILING_PROBE,
     clusterAccess: 'forbidden',

@@ -9,7 +9,7 @@ import type { TimingKey } from '../probe/model';
 import type { BrokerOptions } from '../probe/options';
 import { SimulatedBackend, type BackendUsage, type IssuedJob } from './backend';
 import { SimulatedBroker } from './broker';
-import { RealBroker, type RealBrokerOptions } from './realBroker';
+import { RealBroker, type BrokerStepTimes, type RealBrokerOptions } from './realBroker';
 import { SimulatedCluster, decoyJobIds } from './cluster';
 import { KubeApiServer } from './kube/apiServer';
 import type { ApiUsage } from './kube/apiUsage';
@@ -55,11 +55,18 @@ export interface SandboxJobRecord {
   /**
    * The true instant of each stage, in ms after configure arrived, recorded when its step was actually
    * applied: the Job and pod created, pod scheduled, running, ready (in the store the API server serves),
-   * queue created, consumer attached (in the broker), consumer ready (metadata answers 200 from then on);
+   * queue created, consumer attached (in the broker; on a real broker, when the declare or the consume
+   * was sent to it, after the sandbox's own checks and channel opening), consumer ready (metadata answers
+   * 200 from then on);
    * `configureMs` is when the answer was written. `performance.now()` of a stage is
    * `configureReceivedAt + truth[key]`: the same clock as an in-process probe's (see truthSince).
    */
   truth: Partial<Record<TimingKey, number>>;
+  /**
+   * For a real broker's steps, when the broker confirmed them (declare-ok, consume-ok), in ms after
+   * configure arrived: the step happened between `truth[key]` and this.
+   */
+  truthConfirmed: Partial<Record<TimingKey, number>>;
   /** Steps that could not be applied (a profile bug); empty when the script ran cleanly. */
   scriptErrors: string[];
 }
@@ -253,6 +260,7 @@ export class Sandbox {
       profile: profile.name,
       configureReceivedAt: receivedAt,
       truth: { configureMs: answeredAt - receivedAt },
+      truthConfirmed: {},
       scriptErrors: [],
     };
     const script: Script = { record, steps: orderedSteps(profile), next: 0, done, finish, brokerWork: Promise.resolve() };
@@ -312,27 +320,37 @@ export class Sandbox {
     const key = TRUTH_OF_STEP[step.do];
     const fresh = key !== undefined && truth[key] === undefined;
     try {
-      this.apply(script, step, () => {
-        // The real broker refused the step: it did not happen.
-        if (fresh) delete truth[key];
-      });
+      this.apply(
+        script,
+        step,
+        () => {
+          // The real broker refused the step: it did not happen.
+          if (fresh) delete truth[key];
+        },
+        ({ sentAt, confirmedAt }) => {
+          // A real broker's step happens once it is sent, not when the sandbox began it, and before it is confirmed.
+          if (!fresh) return;
+          truth[key] = sentAt - configureReceivedAt;
+          script.record.truthConfirmed[key] = confirmedAt - configureReceivedAt;
+        },
+      );
       if (fresh) truth[key] = appliedAt;
     } catch (e) {
       script.record.scriptErrors.push(`${step.do} at ${step.atMs} ms: ${(e as Error).message}`);
     }
   }
 
-  private apply(script: Script, step: ProfileStep, undo: () => void): void {
+  private apply(script: Script, step: ProfileStep, undo: () => void, sent: (times: BrokerStepTimes) => void): void {
     const { jobId } = script.record;
     const queue = `grpc-job-${jobId}`;
     if (isClusterStep(step)) return this.cluster.apply(jobId, step.do);
     const real = this.realBroker;
     switch (step.do) {
       case 'createQueue':
-        if (real) return this.onBroker(script, `declaring ${queue}`, () => real.createQueue(queue, { unique: true }), undo);
+        if (real) return this.onBroker(script, `declaring ${queue}`, () => real.createQueue(queue, { unique: true }).then(sent), undo);
         return this.broker.createQueue(queue);
       case 'attachConsumer':
-        if (real) return this.onBroker(script, `consuming from ${queue}`, () => real.attachConsumer(queue), undo);
+        if (real) return this.onBroker(script, `consuming from ${queue}`, () => real.attachConsumer(queue).then(sent), undo);
         return this.broker.attachConsumer(queue);
       case 'consumerReady':
         return this.backend.markConsumerReady(jobId);

@@ -92,7 +92,7 @@ test('sandbox run from the palette: pod in the tree, report rendered, labels esc
     timeoutMs: 60_000,
     intervalMs: 250,
   });
-  assert.equal((await report.scenarioTitle.innerText()).trim(), 'Consumer ready, but slowly (backend side)');
+  assert.equal((await report.scenarioTitle.innerText()).trim(), 'Consumer ready, but the backend attached its consumer late');
   await report.timeline.waitFor({ state: 'visible', timeout: 30_000 });
   const lanes = await report.frame
     .locator('svg#timeline [data-lane]')

@@ -123,7 +123,7 @@ function assertQueueLog(q: Record<string, any>): void {
   assert.ok(Array.isArray(q.history));
   for (const h of q.history) {
     exactKeys(h, ['atMs', 'source', 'messages', 'consumers'], 'queue history entry');
-    assert.ok(['amqp', 'management'].includes(h.source), `history source ${h.source}`);
+    assert.ok(['amqp', 'events', 'management'].includes(h.source), `history source ${h.source}`);
     assert.ok(isNumOrNull(h.messages) && isNumOrNull(h.consumers));
   }
 }

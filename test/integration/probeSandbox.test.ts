@@ -2,6 +2,7 @@
 // primary pod and every timing must agree with the ground truth the sandbox recorded.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { shellQuote } from '../../src/probe/causes/kubectl';
 import { startProbe } from '../../src/probe/runProbe';
 import { TIMING_KEYS, type Report, type TimingKey } from '../../src/probe/model';
 import { PROFILES } from '../../src/sandbox/profiles';
@@ -52,12 +53,24 @@ function assertTimingsFollowTruth(report: Report, truth: Partial<Record<TimingKe
 
 describe('engine against the sandbox, every profile', { concurrency: 2 }, () => {
   for (const profile of PROFILES) {
-    test(`${profile.name} → ${profile.expectedScenario}`, async (t) => {
+    test(`${profile.name} → ${profile.expectedScenario}/${profile.expectedCause}`, async (t) => {
       const sandbox = await Sandbox.start();
       t.after(() => sandbox.stop());
       const report = await startProbe(probeOptionsForProfile(sandbox, profile)).report;
 
-      assert.equal(report.scenario.id, profile.expectedScenario, `${report.scenario.summary}\n${report.scenario.evidence.join('\n')}`);
+      const said = `${report.scenario.id}/${report.scenario.cause} — ${report.scenario.title}\n${report.scenario.summary}\n${report.scenario.evidence.join('\n')}`;
+      assert.equal(report.scenario.id, profile.expectedScenario, said);
+      assert.equal(report.scenario.cause, profile.expectedCause, said);
+      // The cause's decisive message (the kubelet's, scheduler's, autoscaler's, controller's or backend's words) is quoted verbatim.
+      const decisive = profile.expectedEvidence.replaceAll('{id}', report.jobId ?? '{id}');
+      assert.ok(
+        report.scenario.evidence.some((e) => e.includes(decisive)),
+        `"${decisive}" is not verbatim in the evidence:\n${said}`,
+      );
+      // Every suggested command looks where the probe looked: the sandbox's kubeconfig and namespace.
+      for (const command of report.scenario.suggestions.flatMap((x) => x.match(/kubectl .*/g) ?? [])) {
+        assert.ok(command.startsWith(`kubectl --kubeconfig ${shellQuote(sandbox.kubeconfigFor(profile.name))} --context `), command);
+      }
       assert.equal(report.schemaVersion, 1);
       assertReportContract(JSON.parse(renderJson(report)));
       assert.ok(report.scenario.evidence.length > 0, 'a diagnosis always names its evidence');

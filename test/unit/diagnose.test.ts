@@ -202,7 +202,8 @@ test('pod_failed: CrashLoopBackOff with restarts and the last exit code', () => 
   const sc = diagnoseOf(b);
   expectScenario(sc, 'pod_failed');
   assert.ok(sc.evidence.includes('CrashLoopBackOff after 3 restarts, last exit code 1 (Error)'), sc.evidence.join('\n'));
-  assert.ok(sc.suggestions.some((s) => s.includes(`logs ${pod} --previous`)));
+  assert.equal(sc.cause, 'crash_loop');
+  assert.ok(sc.suggestions.some((s) => s.includes(`logs ${pod} -c baby-analyzer --previous`)));
 });
 
 test('pod_failed: ImagePullBackOff is a failure even though the phase stays Pending', () => {
@@ -218,8 +219,10 @@ test('pod_failed: ImagePullBackOff is a failure even though the phase stays Pend
     .end(8000, 'timeout');
   const sc = diagnoseOf(b);
   expectScenario(sc, 'pod_failed');
-  assert.ok(sc.evidence[0]!.startsWith('ImagePullBackOff: Back-off pulling image'), sc.evidence.join('\n'));
-  assert.ok(sc.evidence.some((e) => e.startsWith('Failed: Failed to pull image')));
+  assert.equal(sc.cause, 'image_not_found');
+  // The kubelet's pull error decides, and comes first; the back-off message says nothing of why.
+  assert.equal(sc.evidence[0], 'Failed: Failed to pull image "registry.local/baby-analyzer:2.3.1": not found', sc.evidence.join('\n'));
+  assert.ok(sc.evidence.some((e) => e.endsWith('ImagePullBackOff: Back-off pulling image "registry.local/baby-analyzer:2.3.1"')));
 });
 
 test('pod_failed: OOMKilled container', () => {
@@ -230,7 +233,8 @@ test('pod_failed: OOMKilled container', () => {
     .end(8000, 'timeout');
   const sc = diagnoseOf(b);
   expectScenario(sc, 'pod_failed');
-  assert.match(sc.evidence[0]!, /OOMKilled, exit code 137/);
+  assert.equal(sc.cause, 'oom_killed');
+  assert.equal(sc.evidence[0], 'container baby-analyzer terminated with exit code 137 (OOMKilled)');
 });
 
 test('configure_failed: the HTTP answer is the evidence', () => {

@@ -15,7 +15,7 @@ export function renderLogs(groups: LogGroup[]): HTMLElement {
         el('h3', {}, g.title),
         g.note && el('p', { class: 'muted' }, g.note),
         g.lines.length === 0
-          ? el('p', { class: 'muted' }, 'No line worth keeping.')
+          ? g.empty && el('p', { class: 'muted' }, g.empty)
           : el(
               'ol',
               { class: 'log-lines' },

@@ -15,8 +15,9 @@ function grid(id: string, headers: string[], rows: (string | HTMLElement)[][], l
   return el('vscode-data-grid', { id, 'aria-label': label, 'grid-template-columns': columns, 'generate-header': 'none' }, header, ...body);
 }
 
-export function renderPods(rows: PodRow[], onLogs: (row: PodRow) => void): HTMLElement {
-  if (rows.length === 0) return el('p', { id: 'pods', class: 'muted' }, 'No pod of this job was seen.');
+/** `empty`: what stands in for no rows (no pod seen, or none could be: the view-model says which). */
+export function renderPods(rows: PodRow[], empty: string, onLogs: (row: PodRow) => void): HTMLElement {
+  if (rows.length === 0) return el('p', { id: 'pods', class: 'muted' }, empty);
   return grid(
     'pods',
     ['pod', 'role', 'state', 'restarts', 'node', 'labels', 'matched by', 'first seen', ''],

@@ -4,7 +4,7 @@
 import { TIMING_KEYS } from '../model';
 import type { Report, TimingKey, TimingWindow, TimingWindows, Timings } from '../model';
 import { oneLine, truncate } from '../text';
-import { NEVER, TIMING_LABELS, count, formatBytes, formatSeconds, formatStamp } from '../phrasing';
+import { NEVER, PODS_NOT_OBSERVED, TIMING_LABELS, count, formatBytes, formatSeconds, formatStamp } from '../phrasing';
 import { foldAttempts, type AttemptRun } from '../attempts';
 
 // The engine's phrasing and attempt folding, re-exported for the renderers and the extension's views.
@@ -137,6 +137,34 @@ export function describeOutcome(status: number | null, error: string | null): st
 export function formatRun(run: AttemptRun, escape: (s: string) => string = (s) => s): string {
   const span = run.count > 1 ? `${formatSeconds(run.firstMs)}–${formatSeconds(run.lastMs)}` : formatSeconds(run.firstMs);
   return `${escape(describeOutcome(run.status, run.error))} × ${run.count} (${span})`;
+}
+
+/** Why the run could not observe any pod (the cluster could not be watched), as its diagnosis says; null when it could. */
+export function podsNotObserved(report: Pick<Report, 'scenario'>): string | null {
+  const line = report.scenario.evidence.find((e) => e.startsWith(PODS_NOT_OBSERVED));
+  return line === undefined ? null : line.slice(PODS_NOT_OBSERVED.length);
+}
+
+/**
+ * What stands where the job's pods would be listed and none are: that none was seen, or, when the
+ * cluster could not be watched at all, that nothing could be seen (and why).
+ */
+export function noPodsText(report: Pick<Report, 'scenario'>): string {
+  const why = podsNotObserved(report);
+  return why === null ? 'No pod of the job was seen.' : `The pods could not be observed: ${oneLine(why)}`;
+}
+
+/**
+ * The note on a log excerpt that has a problem: `not read: …` when no line could be read at all (no pod
+ * to read from, access refused), `could not read all of it: …` when some lines came; and how many kept
+ * lines are not listed.
+ */
+export function logNote(error: string | null, readAny: boolean, omitted: number): string | null {
+  const parts = [
+    error ? `${readAny ? 'could not read all of it' : 'not read'}: ${error}` : '',
+    omitted > 0 ? `${count(omitted, 'more kept line')} not listed` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join('; ') : null;
 }
 
 /** `Pending (Unschedulable)`, `Running (ready)`: one wording for pod states in every output. */

@@ -2,7 +2,7 @@
 // Markdown one): one line per log line with its time, where it came from, and how often it repeated.
 import type { EndedContainerLog, LogLine, Report } from '../model';
 import { count } from '../phrasing';
-import { NEVER, formatSeconds, oneLine, wrap } from './format';
+import { NEVER, formatSeconds, logNote, oneLine, wrap } from './format';
 
 const WIDTH = 100;
 
@@ -80,16 +80,18 @@ export function logSectionLines(r: Report): string[] {
   const lines: string[] = [];
   if (backend) {
     lines.push(...wrap(`Backend (${backend.selector}; pods: ${backend.pods.length ? backend.pods.join(', ') : NEVER}):`, WIDTH));
-    if (backend.error) lines.push(...wrap(`could not read all of it: ${backend.error}`, WIDTH, '  '));
-    if (backend.lines.length === 0) lines.push('  nothing about the job, no errors or warnings since t0');
+    const readAny = backend.pods.length > 0;
+    if (backend.error) lines.push(...wrap(logNote(backend.error, readAny, 0)!, WIDTH, '  '));
+    if (backend.lines.length === 0 && readAny) lines.push('  nothing about the job, no errors or warnings since t0');
     lines.push(...streamLines(backend.lines, '  '));
     if (backend.omitted) lines.push(`  … ${count(backend.omitted, 'more line')} (see the JSON report)`);
   }
   if (pod) {
     if (lines.length) lines.push('');
     lines.push(...wrap(`Job pod ${pod.pod} (${pod.containers.join(', ') || 'no container'}):`, WIDTH));
-    if (pod.error) lines.push(...wrap(`could not read all of it: ${pod.error}`, WIDTH, '  '));
-    if (pod.lines.length === 0) lines.push('  no startup lines or errors were read');
+    const readAny = pod.lines.length > 0 || pod.previous.length > 0;
+    if (pod.error) lines.push(...wrap(logNote(pod.error, readAny, 0)!, WIDTH, '  '));
+    if (pod.lines.length === 0 && !pod.error) lines.push('  no startup lines or errors were read');
     lines.push(...streamLines(pod.lines, '  '));
     if (pod.omitted) lines.push(`  … ${count(pod.omitted, 'more line')} (see the JSON report)`);
     for (const e of pod.previous) {

@@ -3,7 +3,7 @@
 // text: it must not break a table, open a link, embed an image or smuggle HTML into a rendered page.
 
 import { TIMING_KEYS } from '../model';
-import type { LogLine, Report, ReportPod } from '../model';
+import type { LogLine, Report } from '../model';
 import { count } from '../phrasing';
 import {
   NEVER,
@@ -12,6 +12,7 @@ import {
   formatRun,
   formatSeconds,
   formatTiming,
+  noPodsText,
   oneLine,
   podState,
   timingRows,
@@ -41,7 +42,7 @@ export function renderMarkdown(report: Report): string {
     '',
     ...timings(report),
     '',
-    ...pods(report.pods),
+    ...pods(report),
     '',
     ...events(report),
     '',
@@ -90,9 +91,10 @@ function timings(r: Report): string[] {
   return lines;
 }
 
-function pods(list: readonly ReportPod[]): string[] {
+function pods(report: Report): string[] {
+  const list = report.pods;
   const lines = ['### Pods', ''];
-  if (list.length === 0) return [...lines, 'No pod of the job was seen.'];
+  if (list.length === 0) return [...lines, md(noPodsText(report))];
   lines.push(
     row(['Pod', 'Role', 'Matched by', 'State', 'Restarts', 'Node', 'First seen', 'Labels']),
     row(['---', '---', '---', '---', '---:', '---', '---:', '---']),

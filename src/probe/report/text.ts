@@ -2,7 +2,7 @@
 // (RESULTS, POD MONITORING RESULTS, TIMING ANALYSIS, …) because its readers already know where to look.
 
 import { TIMING_KEYS } from '../model';
-import type { Report, ReportPod, Severity } from '../model';
+import type { Report, Severity } from '../model';
 import {
   NEVER,
   TIMING_LABELS,
@@ -13,6 +13,7 @@ import {
   formatRun,
   formatSeconds,
   milestoneDurations,
+  noPodsText,
   oneLine,
   podState,
   stalledAfter,
@@ -37,7 +38,7 @@ export function renderTextReport(report: Report, opts: TextReportOptions = {}): 
   const paint = painter(opts.color === true);
   const sections: [string, string[]][] = [
     ['RESULTS', results(report, paint)],
-    ['POD MONITORING RESULTS', podSection(report.pods)],
+    ['POD MONITORING RESULTS', podSection(report)],
     ['TIMING ANALYSIS', timingSection(report)],
     ['EVENTS', eventSection(report)],
     ['QUEUE', queueLines(report)],
@@ -114,8 +115,9 @@ function results(r: Report, paint: Paint): string[] {
   return lines;
 }
 
-function podSection(pods: readonly ReportPod[]): string[] {
-  if (pods.length === 0) return ['No pod of the job was seen.'];
+function podSection(report: Report): string[] {
+  const pods = report.pods;
+  if (pods.length === 0) return wrap(noPodsText(report), WIDTH);
   const lines = [`Pods seen: ${pods.length}`];
   for (const p of pods) {
     lines.push(
