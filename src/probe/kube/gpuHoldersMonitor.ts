@@ -7,12 +7,11 @@ import type { Monitor, MonitorRun } from '../monitor';
 import { whenAborted } from '../monitor';
 import { describeError } from '../errors';
 import { gpuHoldersOf } from './gpuHolders';
-import { kubeGetJson } from './kubeHttp';
+import { kubeListAll } from './kubeHttp';
 import type { RawObject } from './listWatch';
 
 /** The scheduler's words for a pod that no node has a free GPU for. */
 const WAITS_FOR_GPU = /Insufficient [^\s,;]*gpu/i;
-const PAGE = 500;
 
 export const gpuHoldersMonitor: Monitor = {
   name: 'gpu-holders',
@@ -34,29 +33,16 @@ export const gpuHoldersMonitor: Monitor = {
 
     const lookUp = async (): Promise<void> => {
       const path = `/api/v1/namespaces/${encodeURIComponent(deps.namespace)}/pods`;
-      const pods: RawObject[] = [];
+      let running: RawObject[];
       try {
-        let next: string | undefined;
-        do {
-          const query = new URLSearchParams({
-            fieldSelector: 'status.phase=Running',
-            limit: String(PAGE),
-            ...(next ? { continue: next } : {}),
-          });
-          const page = await kubeGetJson<{ items?: RawObject[]; metadata?: { continue?: string } }>(kube.kc, `${path}?${query}`, {
-            signal: deps.signal,
-            timeoutMs: deps.requestTimeoutMs,
-            meter: deps.apiMeter,
-          });
-          pods.push(...(page.items ?? []));
-          next = page.metadata?.continue || undefined;
-        } while (next);
+        const opts = { signal: deps.signal, timeoutMs: deps.requestTimeoutMs, meter: deps.apiMeter };
+        ({ items: running } = await kubeListAll<RawObject>(kube.kc, path, { fieldSelector: 'status.phase=Running' }, opts));
       } catch (e) {
         if (deps.signal.aborted) return;
         deps.emit({ kind: 'gpu.holders', at: deps.now(), holders: [], error: describeError(e) });
         return;
       }
-      deps.emit({ kind: 'gpu.holders', at: deps.now(), holders: gpuHoldersOf(pods, deps.options.match, Date.now()), error: null });
+      deps.emit({ kind: 'gpu.holders', at: deps.now(), holders: gpuHoldersOf(running, deps.options.match, Date.now()), error: null });
     };
 
     const run: MonitorRun = {

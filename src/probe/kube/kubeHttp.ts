@@ -195,3 +195,33 @@ export async function kubeGetJson<T>(kc: KubeConfig, pathAndQuery: string, opts:
     throw new KubeAccessError('ERROR', `the API server answered ${what} with something that is not JSON`);
   }
 }
+
+/** Objects per page of a full list (kubectl's default chunk size). */
+export const LIST_PAGE_SIZE = 500;
+
+/**
+ * A whole collection, in pages of LIST_PAGE_SIZE as kubectl reads it: every answer stays small (the body
+ * cap of kubeGetJson holds for any namespace), and the pages are one consistent snapshot, whose
+ * resourceVersion is the first page's.
+ */
+export async function kubeListAll<T>(
+  kc: KubeConfig,
+  path: string,
+  params: Record<string, string>,
+  opts: KubeRequestOptions,
+): Promise<{ items: T[]; resourceVersion: string }> {
+  type Page = { items?: T[]; metadata?: { resourceVersion?: string; continue?: string } };
+  const page = (next?: string) => {
+    const query = new URLSearchParams({ ...params, limit: String(LIST_PAGE_SIZE), ...(next ? { continue: next } : {}) });
+    return kubeGetJson<Page>(kc, `${path}?${query}`, opts);
+  };
+  const first = await page();
+  const items = [...(first.items ?? [])];
+  let next = first.metadata?.continue;
+  while (next) {
+    const more = await page(next);
+    items.push(...(more.items ?? []));
+    next = more.metadata?.continue;
+  }
+  return { items, resourceVersion: first.metadata?.resourceVersion ?? '' };
+}

@@ -7,7 +7,7 @@
 // 410 a watch from now re-reads only what its owner needs (`resync`), not the collection.
 import type { Readable } from 'node:stream';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeAccessError, kubeGet, kubeGetJson, type ApiMeter } from './kubeHttp';
+import { KubeAccessError, kubeGet, kubeGetJson, kubeListAll, type ApiMeter } from './kubeHttp';
 import { abortableDelay } from '../abortableDelay';
 import { readLines } from '../lineFraming';
 
@@ -60,11 +60,8 @@ class WatchExpired extends Error {}
 
 interface ListBody {
   items?: RawObject[];
-  metadata?: { resourceVersion?: string; continue?: string };
+  metadata?: { resourceVersion?: string };
 }
-
-/** Objects per page of a full list (kubectl's default chunk size). */
-export const LIST_PAGE_SIZE = 500;
 
 export async function runListWatch(kc: KubeConfig, handlers: ListWatchHandlers, opts: ListWatchOptions): Promise<void> {
   const { path, signal, meter } = opts;
@@ -78,20 +75,9 @@ export async function runListWatch(kc: KubeConfig, handlers: ListWatchHandlers, 
     const query = new URLSearchParams({ ...selectors, ...extra }).toString();
     return kubeGetJson<ListBody>(kc, query ? `${path}?${query}` : path, { signal, timeoutMs: requestTimeoutMs, meter });
   };
-  /**
-   * The whole collection, in pages of LIST_PAGE_SIZE as kubectl reads it: every answer stays small
-   * (the body cap of kubeGetJson holds for any namespace), and the pages are one consistent snapshot.
-   */
   const list = async (): Promise<ListBody> => {
-    const first = await page({ limit: String(LIST_PAGE_SIZE) });
-    const items = [...(first.items ?? [])];
-    let next = first.metadata?.continue;
-    while (next) {
-      const more = await page({ limit: String(LIST_PAGE_SIZE), continue: next });
-      items.push(...(more.items ?? []));
-      next = more.metadata?.continue;
-    }
-    return { items, metadata: { resourceVersion: first.metadata?.resourceVersion ?? '' } };
+    const { items, resourceVersion } = await kubeListAll<RawObject>(kc, path, selectors, { signal, timeoutMs: requestTimeoutMs, meter });
+    return { items, metadata: { resourceVersion } };
   };
   let fromNow = opts.start === 'now';
   let started = false;
