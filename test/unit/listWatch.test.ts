@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
 import { MAX_RETRY_AFTER_MS, retryDelayMs, runListWatch, type RawObject } from '../../src/probe/kube/listWatch';
 import { KubeAccessError, newApiMeter, retryAfterMsOf } from '../../src/probe/kube/kubeHttp';
+import { plainKubeConfig } from '../helpers/plainKubeConfig';
 import { waitFor } from '../helpers/waitFor';
 
 type Answer = (url: URL, res: ServerResponse) => void;
@@ -24,13 +24,7 @@ async function fakeApiServer(t: import('node:test').TestContext, answer: Answer)
     server.closeAllConnections();
     server.close();
   });
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
+  const kc = plainKubeConfig((server.address() as AddressInfo).port);
   return { kc, asked };
 }
 

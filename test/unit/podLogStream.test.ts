@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
 import { readPodLog } from '../../src/probe/logs/podLogStream';
+import { plainKubeConfig } from '../helpers/plainKubeConfig';
 
 test('a trickled (not followed) pod log read ends at its deadline and keeps the lines that arrived', async (t) => {
   const open = new Set<ServerResponse>();
@@ -24,13 +24,7 @@ test('a trickled (not followed) pod log read ends at its deadline and keeps the 
     server.closeAllConnections();
     server.close();
   });
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
+  const kc = plainKubeConfig((server.address() as AddressInfo).port);
   const lines: string[] = [];
   await readPodLog(
     kc,
