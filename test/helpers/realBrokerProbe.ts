@@ -10,6 +10,7 @@ import { Sandbox, truthSince, type SandboxJobRecord } from '../../src/sandbox/sa
 import type { RabbitNode } from './rabbitmq';
 import { probeOptionsForProfile } from './sandboxOptions';
 import type { CleanupScope } from './tmp';
+import { waitFor, withDeadline } from './waitFor';
 
 /** How much earlier than the ground truth a timing may be (none should be: the truth is on the probe's own clock). */
 export const EARLY_MS = 5;
@@ -120,4 +121,35 @@ export function assertWindowMeetsBrokerStep(run: RealRun, key: TimingKey): numbe
     `${key}: window (${w.afterMs}, ${w.atOrBeforeMs}] misses the step, sent at ${sent.toFixed(1)} ms and confirmed at ${confirmed.toFixed(1)} ms`,
   );
   return w.atOrBeforeMs - w.afterMs!;
+}
+
+/**
+ * Starts a consumer_never_ready run on the real broker, stops it once a queue observation arrives
+ * through `via`, and waits until the process holds no more handles than before (the run, its
+ * connections and the sandbox all gone). Returns the stopped run's report.
+ */
+export async function abortOnceQueueSeen(node: RabbitNode, via: 'amqp' | 'events'): Promise<Report> {
+  const active = () =>
+    process
+      .getActiveResourcesInfo()
+      .filter((r) => r !== 'TTYWrap')
+      .sort();
+  const baseline = active();
+  const sandbox = await Sandbox.start({ broker: { amqpUrl: node.amqpUrl, managementUrl: node.managementUrl } });
+  const controller = new AbortController();
+  let seen!: () => void;
+  const queueSeen = new Promise<void>((r) => (seen = r));
+  const run = startProbe(probeOptionsForProfile(sandbox, profileByName('consumer_never_ready')!), {
+    signal: controller.signal,
+    onObservation: (o) => o.kind === 'queue.changed' && o.queue.via === via && seen(),
+  });
+  await queueSeen;
+  controller.abort(new Error('stop'));
+  const report = await withDeadline(run.report, { what: 'the run to end after the abort', timeoutMs: 2000 });
+  await sandbox.stop();
+  await waitFor(() => active().length <= baseline.length, {
+    what: `handles back to the baseline (${baseline.join(', ')}); now ${active().join(', ')}`,
+    timeoutMs: 3000,
+  });
+  return report;
 }

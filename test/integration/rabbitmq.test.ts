@@ -23,9 +23,8 @@ import { renderMarkdown } from '../../src/probe/report/markdown';
 import { renderTextReport } from '../../src/probe/report/text';
 import { startProbe } from '../../src/probe/runProbe';
 import { profileByName } from '../../src/sandbox/profiles';
-import { Sandbox } from '../../src/sandbox/sandbox';
 import { rabbitmqSkip, startRabbitMQ, type RabbitNode } from '../helpers/rabbitmq';
-import { assertFollowsTruth, assertWindowHolds, probeOnBroker, sandboxOnBroker } from '../helpers/realBrokerProbe';
+import { abortOnceQueueSeen, assertFollowsTruth, assertWindowHolds, probeOnBroker, sandboxOnBroker } from '../helpers/realBrokerProbe';
 import { assertReportContract } from '../helpers/reportContract';
 import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 import { waitFor, withDeadline } from '../helpers/waitFor';
@@ -197,30 +196,9 @@ describe('a real broker, AMQP and management API', { skip }, () => {
 
 describe('stopping with a real broker', { skip }, () => {
   test("an abort mid-run closes the AMQP connection, the HTTP sockets and the sandbox's broker connections", async () => {
-    const active = () =>
-      process
-        .getActiveResourcesInfo()
-        .filter((r) => r !== 'TTYWrap')
-        .sort();
-    const baseline = active();
-    const sandbox = await Sandbox.start({ broker: { amqpUrl: node.amqpUrl, managementUrl: node.managementUrl } });
-    const controller = new AbortController();
-    let seen!: () => void;
-    const queueSeen = new Promise<void>((r) => (seen = r));
-    const run = startProbe(probeOptionsForProfile(sandbox, profileByName('consumer_never_ready')!), {
-      signal: controller.signal,
-      onObservation: (o) => o.kind === 'queue.changed' && o.queue.via === 'amqp' && seen(),
-    });
-    await queueSeen;
-    controller.abort(new Error('stop'));
-    const report = await withDeadline(run.report, { what: 'the run to end after the abort', timeoutMs: 2000 });
+    const report = await abortOnceQueueSeen(node, 'amqp');
     assert.equal(report.scenario.severity, 'inconclusive');
     assert.equal(report.logs.queue?.history[0]?.source, 'amqp');
-    await sandbox.stop();
-    await waitFor(() => active().length <= baseline.length, {
-      what: `handles back to the baseline (${baseline.join(', ')}); now ${active().join(', ')}`,
-      timeoutMs: 3000,
-    });
   });
 });
 

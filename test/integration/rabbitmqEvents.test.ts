@@ -12,13 +12,10 @@ import type { QueueObservation, StampedObservation } from '../../src/probe/model
 import { defaultProbeOptions, type BrokerOptions } from '../../src/probe/options';
 import { renderJson } from '../../src/probe/report/json';
 import { WIDE_WINDOW_MS } from '../../src/probe/report/format';
-import { startProbe } from '../../src/probe/runProbe';
 import { profileByName } from '../../src/sandbox/profiles';
-import { Sandbox } from '../../src/sandbox/sandbox';
 import { rabbitmqSkip, startRabbitMQ, type RabbitNode } from '../helpers/rabbitmq';
-import { assertWindowMeetsBrokerStep, assertWithinBrokerStep, probeOnBroker } from '../helpers/realBrokerProbe';
+import { abortOnceQueueSeen, assertWindowMeetsBrokerStep, assertWithinBrokerStep, probeOnBroker } from '../helpers/realBrokerProbe';
 import { assertReportContract } from '../helpers/reportContract';
-import { probeOptionsForProfile } from '../helpers/sandboxOptions';
 import { waitFor, withDeadline } from '../helpers/waitFor';
 
 const skip = rabbitmqSkip();
@@ -182,30 +179,9 @@ describe('a real broker with the event exchange', { skip }, () => {
   });
 
   test('an abort mid-run closes the subscription, the connections and the sandbox; nothing is left', async () => {
-    const active = () =>
-      process
-        .getActiveResourcesInfo()
-        .filter((r) => r !== 'TTYWrap')
-        .sort();
-    const baseline = active();
-    const sandbox = await Sandbox.start({ broker: { amqpUrl: node.amqpUrl, managementUrl: node.managementUrl } });
-    const controller = new AbortController();
-    let seen!: () => void;
-    const queueSeen = new Promise<void>((r) => (seen = r));
-    const run = startProbe(probeOptionsForProfile(sandbox, profileByName('consumer_never_ready')!), {
-      signal: controller.signal,
-      onObservation: (o) => o.kind === 'queue.changed' && o.queue.via === 'events' && seen(),
-    });
-    await queueSeen;
-    controller.abort(new Error('stop'));
-    const report = await withDeadline(run.report, { what: 'the run to end after the abort', timeoutMs: 2000 });
+    const report = await abortOnceQueueSeen(node, 'events');
     assert.equal(report.scenario.severity, 'inconclusive');
     assert.ok(report.queue?.source.startsWith(EVENTS_SOURCE), report.queue?.source);
-    await sandbox.stop();
-    await waitFor(() => active().length <= baseline.length, {
-      what: `handles back to the baseline (${baseline.join(', ')}); now ${active().join(', ')}`,
-      timeoutMs: 3000,
-    });
     // The broker dropped the probe's server-named event queue with its connection.
     await waitFor(
       async () => ((await node.api('GET', '/api/queues/%2F')).body as { name: string }[]).every((q) => !q.name.startsWith('amq.gen-')),
