@@ -4,6 +4,7 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Admission } from './capacity';
 import { PROFILES, type SandboxProfile } from './profiles';
 
 /** A job the backend issued, handed to the sandbox just before the 200 answer leaves. */
@@ -14,6 +15,8 @@ export interface IssuedJob {
   receivedAt: number;
   /** performance.now() when the answer was written. */
   answeredAt: number;
+  /** For a capacity profile's job: its arrival index and its window (the id's first part). */
+  capacity?: { index: number; window: number };
 }
 
 export interface SimulatedBackendOptions {
@@ -30,6 +33,11 @@ export interface SimulatedBackendOptions {
   log?: (line: string) => void;
   /** Plays scripted delays this many times slower (default 1). */
   timeScale?: number;
+  /**
+   * For configures of capacity profiles: a window and the (scaled) answer delay, or the refusal when
+   * all windows are in use. Without it, those profiles answer like any other.
+   */
+  admit?: () => Admission;
 }
 
 /** Requests the backend received, by route (`other`: unknown paths, refused tokens, unknown profiles). */
@@ -146,9 +154,16 @@ export class SimulatedBackend {
   private async configure(req: IncomingMessage, res: ServerResponse, profile: SandboxProfile, receivedAt: number) {
     const body = await readJson(req);
     if (body === undefined) return send(res, 400, { detail: 'There was an error parsing the body' });
-    if (!(await this.delay(profile.configure.delayMs * (this.opts.timeScale ?? 1)))) return;
+    // A window is taken as the request arrives, so configures sent in order are refused in order.
+    const admission = profile.capacity ? this.opts.admit?.() : undefined;
+    if (!(await this.delay(admission?.delayMs ?? profile.configure.delayMs * (this.opts.timeScale ?? 1)))) return;
     const behaviour = profile.configure;
     for (const line of behaviour.backendLog ?? []) this.opts.log?.(line);
+    if (admission && 'refusal' in admission) {
+      this.opts.log?.(admission.refusal.log);
+      res.writeHead(admission.refusal.status, { 'content-type': admission.refusal.contentType });
+      return void res.end(admission.refusal.body);
+    }
     if (behaviour.outcome === 'http_error') {
       res.writeHead(behaviour.status, { 'content-type': behaviour.contentType });
       return void res.end(behaviour.body);
@@ -158,10 +173,12 @@ export class SimulatedBackend {
       const { job_id: _omitted, ...withoutId } = configuration('0-0', request);
       return send(res, 200, { ...withoutId, status: 'pending' });
     }
-    const jobId = this.nextJobId();
+    const window = admission && 'window' in admission ? admission.window : undefined;
+    const jobId = this.nextJobId(window);
     const state = { configuration: configuration(jobId, request), consumerReady: false };
     this.jobs.set(jobId, state);
-    this.opts.onJobIssued?.({ jobId, profile, receivedAt, answeredAt: performance.now() });
+    const capacity = window === undefined ? undefined : { index: admission!.index, window };
+    this.opts.onJobIssued?.({ jobId, profile, receivedAt, answeredAt: performance.now(), capacity });
     send(res, 200, state.configuration);
   }
 
@@ -178,9 +195,10 @@ export class SimulatedBackend {
     send(res, 200, job.configuration);
   }
 
-  private nextJobId(): string {
+  /** `<window>-<unique>`: the capacity model's window, or one of the first ten in turn. */
+  private nextJobId(window?: number): string {
     const n = this.issued++;
-    return `${n % ISSUED_WINDOWS}-${this.uniqueBase + n}`;
+    return `${window ?? n % ISSUED_WINDOWS}-${this.uniqueBase + n}`;
   }
 
   /** Resolves true after `ms`, or false when the backend stops first. */

@@ -159,6 +159,7 @@ export class SimulatedCluster {
       failReadiness: () => this.kubeletEvent(job, 'Warning', 'Unhealthy', k8s.READINESS_FAILED_MESSAGE),
       exitContainer: () => this.exitContainer(job),
       failJob: () => this.failJob(job),
+      completeJob: () => this.completeJob(job),
     };
     steps[step]();
   }
@@ -381,10 +382,36 @@ export class SimulatedCluster {
       k8s.setCondition(s, 'Initialized', 'True', 'PodCompleted');
       k8s.setNotReady(s, 'cleanup', 'PodCompleted');
     });
+    this.markComplete({ kind: 'Job', name: cleanup.name, uid: cleanup.uid });
+  }
+
+  /** The analyzer's stream ended: its container exits 0, the pod Succeeded (its GPU is free), the Job Complete. */
+  private completeJob(job: Tracked): void {
+    this.logs.exitContainer(this.namespace, this.podRef(job).name, JOB_CONTAINER);
+    this.updatePod(job, (s) => {
+      const c = this.container(s);
+      const at = k8s.kubeTime();
+      const terminated = {
+        exitCode: 0,
+        reason: 'Completed',
+        startedAt: c.state.running?.startedAt ?? at,
+        finishedAt: at,
+        containerID: c.containerID,
+      };
+      Object.assign(c, { ready: false, started: false, state: { terminated } });
+      s.phase = 'Succeeded';
+      k8s.setNotReady(s, JOB_CONTAINER, 'PodCompleted');
+    });
+    this.markComplete(jobRef(job));
+  }
+
+  /** The Job controller counts the pod's success: with `completions: 1` the Job is Complete. */
+  private markComplete(ref: Involved): void {
+    const at = k8s.kubeTime();
     const conditions = [{ type: 'Complete', status: 'True', lastProbeTime: at, lastTransitionTime: at }];
     const done = { active: 0, succeeded: 1, ready: 0, completionTime: at, conditions };
-    this.updateJob(cleanup.name, (s) => Object.assign(s, done));
-    this.event({ kind: 'Job', name: cleanup.name, uid: cleanup.uid }, 'Normal', 'Completed', 'job-controller', 'Job completed');
+    this.updateJob(ref.name, (s) => Object.assign(s, done));
+    this.event(ref, 'Normal', 'Completed', 'job-controller', 'Job completed');
   }
 
   private nextPodIp(): string {

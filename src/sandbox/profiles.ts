@@ -14,6 +14,7 @@ import {
   READINESS_FAILED_MESSAGE,
   SCALE_UP_TRIGGERED,
 } from './clusterObjects';
+import { uncontendedTimeline } from './capacityPlan';
 
 /** Steps the simulated cluster applies (Job controller, scheduler, kubelet). */
 export const CLUSTER_STEPS = [
@@ -43,6 +44,8 @@ export const CLUSTER_STEPS = [
   'failReadiness',
   'exitContainer',
   'failJob',
+  // The analyzer's stream ends: pod Succeeded, Job Complete (the capacity model frees its GPU then).
+  'completeJob',
 ] as const;
 export type ClusterStepKind = (typeof CLUSTER_STEPS)[number];
 
@@ -89,7 +92,15 @@ export interface SandboxProfile {
   configure: ConfigureBehaviour;
   /** What happens after the configure answer, at ms after the configure request arrived. */
   steps: readonly ProfileStep[];
+  /**
+   * Its jobs are played by the sandbox's capacity model (capacity.ts: shared GPUs and windows, jitter,
+   * load), not by `steps`, which then say what one job does alone on an idle sandbox.
+   */
+  capacity?: true;
 }
+
+/** The profile whose jobs meet the sandbox's capacity model: the one a burst runs. */
+export const BURST_PROFILE = 'burst';
 
 export function isClusterStep(step: ProfileStep): step is ClusterStep {
   return (CLUSTER_STEPS as readonly string[]).includes(step.do);
@@ -566,6 +577,19 @@ export const PROFILES: readonly SandboxProfile[] = [
     clusterAccess: 'ok',
     configure: { delayMs: 150, outcome: 'no_job_id' },
     steps: [],
+  },
+  {
+    name: BURST_PROFILE,
+    expectedScenario: 'healthy',
+    expectedCause: null,
+    expectedEvidence: 'GET /metadata/{id} answered 200',
+    description: "for bursts: jobs share the sandbox's GPUs (6 unless set) and 30 windows, with jitter; one job alone is healthy",
+    // Long enough for 30 jobs in flight to get their consumers; a job still waiting for a GPU is censored here.
+    probe: { timeoutMs: 15_000, slowThresholdMs: 5_000 },
+    clusterAccess: 'ok',
+    configure: CONFIGURE_OK,
+    capacity: true,
+    steps: uncontendedTimeline(),
   },
   // Last on purpose: the demo's list of scenarios ends with it (test/cli/cliDemo.test.ts).
   {

@@ -9,6 +9,8 @@ import type { TimingKey } from '../probe/model';
 import type { BrokerOptions } from '../probe/options';
 import { SimulatedBackend, type BackendUsage, type IssuedJob } from './backend';
 import { SimulatedBroker } from './broker';
+import { CapacityModel, type CapacityTrace } from './capacity';
+import { resolveCapacity, type CapacityOptions } from './capacityPlan';
 import { RealBroker, type BrokerStepTimes, type RealBrokerOptions } from './realBroker';
 import { SimulatedCluster, decoyJobIds } from './cluster';
 import { KubeApiServer } from './kube/apiServer';
@@ -45,6 +47,12 @@ export interface SandboxOptions {
    * and optionally a steady trickle of changes to them. Default: none.
    */
   noise?: SandboxNoise;
+  /**
+   * The capacity model the jobs of capacity profiles (`burst`) meet: shared GPUs, the backend's windows,
+   * per-job jitter, consumers slower under load (capacityPlan.ts has the defaults: 6 GPUs, 30 windows).
+   * Other profiles never touch it.
+   */
+  capacity?: CapacityOptions;
 }
 
 export interface SandboxJobRecord {
@@ -69,6 +77,8 @@ export interface SandboxJobRecord {
   truthConfirmed: Partial<Record<TimingKey, number>>;
   /** Steps that could not be applied (a profile bug); empty when the script ran cleanly. */
   scriptErrors: string[];
+  /** For a capacity profile's job: its window, jitter, GPU wait and completion. */
+  capacity?: CapacityTrace;
 }
 
 /** Which timing each step establishes, the first time it is applied. */
@@ -111,6 +121,8 @@ export class Sandbox {
   /** The real broker the steps are played on, when one was given. */
   realBroker: RealBroker | null = null;
   readonly backend: SimulatedBackend;
+  /** GPUs and windows shared by the jobs of capacity profiles. */
+  readonly capacity: CapacityModel;
   /** Token with access 'ok', namespace `panda`. */
   readonly kubeconfigPath: string;
   /** A token the API server answers 403. */
@@ -136,11 +148,19 @@ export class Sandbox {
     this.api = new KubeApiServer({ store: this.store, logs: this.logs, tokens, host, namespaces: [this.namespace] });
     this.cluster = new SimulatedCluster({ store: this.store, logs: this.logs, namespace: this.namespace, extraPodLabels: opts.podLabels });
     this.broker = new SimulatedBroker({ host, statsLagMs: SANDBOX_STATS_LAG_MS });
+    this.capacity = new CapacityModel(resolveCapacity(opts.capacity), this.timeScale, {
+      apply: (jobId, step) => {
+        const script = this.scripts.get(jobId);
+        if (script && !this.stopping) this.run(script, step);
+      },
+      finished: (jobId) => this.scripts.get(jobId)?.finish(),
+    });
     this.backend = new SimulatedBackend({
       host,
       port: opts.port ?? 0,
       requiredToken: opts.backendToken,
       onJobIssued: (job) => this.play(job),
+      admit: () => this.capacity.admit(),
       timeScale: this.timeScale,
       log: (line) => this.cluster.backendLog(line),
     });
@@ -241,6 +261,7 @@ export class Sandbox {
 
   private async shutdown(): Promise<void> {
     this.noise.stop();
+    this.capacity.stop();
     for (const script of this.scripts.values()) {
       clearTimeout(script.timer);
       script.finish();
@@ -263,11 +284,15 @@ export class Sandbox {
       truthConfirmed: {},
       scriptErrors: [],
     };
-    const script: Script = { record, steps: orderedSteps(profile), next: 0, done, finish, brokerWork: Promise.resolve() };
+    const capacity = issued.capacity;
+    const steps = capacity ? [] : orderedSteps(profile);
+    const script: Script = { record, steps, next: 0, done, finish, brokerWork: Promise.resolve() };
     this.scripts.set(jobId, script);
-    this.addDecoys(script);
+    // No decoys under the capacity model: they would be running analyzers holding GPUs outside it.
+    if (!capacity) this.addDecoys(script);
     this.cluster.backendLog(`INFO focus.jobs: configured job ${jobId}, window ${jobId.split('-')[0]}`);
-    this.scheduleNext(script);
+    if (capacity) record.capacity = this.capacity.play(jobId, receivedAt, capacity);
+    else this.scheduleNext(script);
   }
 
   /** Decoy jobs whose ids contain this one, in the cluster, the broker and the backend's log. */
