@@ -84,8 +84,28 @@ function replacePackages(replacements) {
   };
 }
 
+/**
+ * @opentelemetry/* through their ES modules (`module`): their CommonJS `main` makes esbuild keep each
+ * package's whole index (semantic conventions, metrics, protobuf serializers), ≈256 KB per bundle instead
+ * of ≈27 KB. The OTLP output is byte-identical either way.
+ */
+const openTelemetryEsm = {
+  name: 'opentelemetry-esm',
+  setup(build) {
+    build.onResolve({ filter: /^@opentelemetry\/[^/]+$/ }, (args) => {
+      const dir = path.join(__dirname, 'node_modules', args.path);
+      const { module: esm } = require(path.join(dir, 'package.json'));
+      return esm ? { path: path.join(dir, esm) } : undefined;
+    });
+  },
+};
+
 const TRIMS = {
-  engine: [clientNodeWithoutSideEffects, replacePackages({ 'whatwg-url': "module.exports = { URL: require('node:url').URL };" })],
+  engine: [
+    openTelemetryEsm,
+    clientNodeWithoutSideEffects,
+    replacePackages({ 'whatwg-url': "module.exports = { URL: require('node:url').URL };" }),
+  ],
   sandbox: [
     replacePackages({
       'node-forge': "require('node-forge/lib/x509');\nrequire('node-forge/lib/md.all');\nmodule.exports = require('node-forge/lib/forge');",
@@ -128,6 +148,7 @@ function targets() {
       format: 'cjs',
       target: 'node20',
       banner: { js: '#!/usr/bin/env node' },
+      plugins: [openTelemetryEsm],
     },
     ...extensionTargets(),
     {
