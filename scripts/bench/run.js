@@ -1,7 +1,7 @@
 // The benchmark runner: `npm run bench` runs every benchmark, `npm run bench -- NAME [options]` one.
 // A benchmark is a module here exporting { name, description, run(args) }; add it to BENCHMARKS.
 // Benchmarks print figures; they are not tests and assert nothing.
-const BENCHMARKS = [require('./activation'), require('./probeCost')];
+const BENCHMARKS = [require('./activation'), require('./probeCost'), require('./burst')];
 
 async function main() {
   const args = process.argv.slice(2);

@@ -15,8 +15,27 @@ export interface PodIdentity {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/**
+ * Compiled patterns, by pattern, job id and suffix: a burst's shared watches match every pod change
+ * against every job, and compiling the same expressions again each time cost more than the matching.
+ * The expressions have no `g` flag, so sharing one is safe; the cache forgets everything past its bound.
+ */
+const compiled = new Map<string, RegExp>();
+const MAX_COMPILED = 5_000;
+
 /** Compiles a pattern such as `grpc-job-{id}-{suffix}` into an anchored regular expression. */
 export function namePatternToRegExp(pattern: string, jobId: string, suffixPattern: string): RegExp {
+  const key = `${pattern}\0${jobId}\0${suffixPattern}`;
+  let re = compiled.get(key);
+  if (!re) {
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    re = compileNamePattern(pattern, jobId, suffixPattern);
+    compiled.set(key, re);
+  }
+  return re;
+}
+
+function compileNamePattern(pattern: string, jobId: string, suffixPattern: string): RegExp {
   const source = pattern
     .split(/(\{id\}|\{suffix\})/)
     .map((part) => (part === '{id}' ? escapeRegExp(jobId) : part === '{suffix}' ? `(?:${suffixPattern})` : escapeRegExp(part)))

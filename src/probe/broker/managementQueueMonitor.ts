@@ -103,6 +103,62 @@ function serverReason(text: string): string {
   }
 }
 
+/** Where a management API is and how to ask it. */
+export interface ManagementEndpoint {
+  base: string;
+  authorization: string | null;
+  vhost: string;
+  requestTimeoutMs: number;
+}
+
+/** GET `path` below the base URL; resolves with parsed JSON for 200, `null` for 404, throws otherwise. */
+export async function managementGetJson(endpoint: ManagementEndpoint, path: string, what: string, signal: AbortSignal): Promise<unknown> {
+  const { base, authorization } = endpoint;
+  // On the whole answer, not only until its headers: undici's own timers restart at every byte.
+  const deadline = AbortSignal.timeout(endpoint.requestTimeoutMs);
+  let res: Awaited<ReturnType<typeof request>> | null = null;
+  let body: CappedBody;
+  try {
+    res = await request(`${base}${path}`, {
+      headers: { accept: 'application/json', ...(authorization ? { authorization } : {}) },
+      signal: AbortSignal.any([signal, deadline]),
+    });
+    body = await readCappedBody(res.body);
+  } catch (e) {
+    if (signal.aborted) throw e;
+    if (deadline.aborted) {
+      throw new ManagementApiError(`${res ? 'no complete answer' : 'no answer'} within ${endpoint.requestTimeoutMs / 1000} s`, null);
+    }
+    throw new ManagementApiError(describeError(e), null);
+  }
+  const { text } = body;
+  const status = res.statusCode;
+  if (status === 404) return null;
+  if (status === 401) throw new ManagementApiError('401 Unauthorized: the management API refused the credentials', 401);
+  if (status === 403) {
+    throw new ManagementApiError(
+      `403 Forbidden: the user may not read ${what} (it needs the monitoring or management tag and access to vhost "${oneLine(endpoint.vhost)}")`,
+      403,
+    );
+  }
+  if (status !== 200) {
+    const reason = serverReason(text);
+    throw new ManagementApiError(`HTTP ${status} for ${what}${reason ? `: ${reason}` : ''}`, status);
+  }
+  if (body.cut) {
+    throw new ManagementApiError(
+      `the answer for ${what} is larger than ${BODY_CAP_BYTES / (1024 * 1024)} MiB: is this the RabbitMQ management API?`,
+      status,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    const type = oneLine(String(res.headers['content-type'] ?? 'no content type'), 60);
+    throw new ManagementApiError(`the answer for ${what} is not JSON (${type}): is this the RabbitMQ management API?`, status);
+  }
+}
+
 export function startManagementQueueMonitor(opts: QueueMonitorOptions): MonitorRun {
   const { broker, signal } = opts;
   const { base, authorization } = managementEndpoint(broker);
@@ -112,52 +168,8 @@ export function startManagementQueueMonitor(opts: QueueMonitorOptions): MonitorR
   let provideJobId!: (id: string) => void;
   const jobIdKnown = new Promise<string>((resolve) => (provideJobId = resolve));
 
-  /** GET `path` below the base URL; resolves with parsed JSON for 200, `null` for 404, throws otherwise. */
-  async function getJson(path: string, what: string): Promise<unknown> {
-    // On the whole answer, not only until its headers: undici's own timers restart at every byte.
-    const deadline = AbortSignal.timeout(opts.requestTimeoutMs);
-    let res: Awaited<ReturnType<typeof request>> | null = null;
-    let body: CappedBody;
-    try {
-      res = await request(`${base}${path}`, {
-        headers: { accept: 'application/json', ...(authorization ? { authorization } : {}) },
-        signal: AbortSignal.any([signal, deadline]),
-      });
-      body = await readCappedBody(res.body);
-    } catch (e) {
-      if (signal.aborted) throw e;
-      if (deadline.aborted) {
-        throw new ManagementApiError(`${res ? 'no complete answer' : 'no answer'} within ${opts.requestTimeoutMs / 1000} s`, null);
-      }
-      throw new ManagementApiError(describeError(e), null);
-    }
-    const { text } = body;
-    const status = res.statusCode;
-    if (status === 404) return null;
-    if (status === 401) throw new ManagementApiError('401 Unauthorized: the management API refused the credentials', 401);
-    if (status === 403) {
-      throw new ManagementApiError(
-        `403 Forbidden: the user may not read ${what} (it needs the monitoring or management tag and access to vhost "${oneLine(broker.vhost)}")`,
-        403,
-      );
-    }
-    if (status !== 200) {
-      const reason = serverReason(text);
-      throw new ManagementApiError(`HTTP ${status} for ${what}${reason ? `: ${reason}` : ''}`, status);
-    }
-    if (body.cut) {
-      throw new ManagementApiError(
-        `the answer for ${what} is larger than ${BODY_CAP_BYTES / (1024 * 1024)} MiB: is this the RabbitMQ management API?`,
-        status,
-      );
-    }
-    try {
-      return JSON.parse(text);
-    } catch {
-      const type = oneLine(String(res.headers['content-type'] ?? 'no content type'), 60);
-      throw new ManagementApiError(`the answer for ${what} is not JSON (${type}): is this the RabbitMQ management API?`, status);
-    }
-  }
+  const getJson = (path: string, what: string) =>
+    managementGetJson({ base, authorization, vhost: broker.vhost, requestTimeoutMs: opts.requestTimeoutMs }, path, what, signal);
 
   let jobId: string | null = null;
   let matches: ((name: string) => boolean) | null = null;

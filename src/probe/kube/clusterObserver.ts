@@ -87,11 +87,13 @@ class Subscription implements ClusterSubscription {
 
   /** Stamps `fact` with the subscriber's clock: hand it over, or hold it until the job id is known. */
   offer(fact: DistributiveOmit<StampedObservation, 'at'>, relevant: (jobId: string) => boolean): void {
+    // Most changes are other jobs' (a burst's runs all hear every change): decided before anything is built.
+    if (this.jobId !== null && !relevant(this.jobId)) return;
     const obs = { ...fact, at: this.subscriber.now() } as StampedObservation;
     if (this.jobId === null) {
       if (this.held.length < MAX_HELD) this.held.push({ obs, relevant });
       else this.dropped += 1;
-    } else if (relevant(this.jobId)) {
+    } else {
       this.subscriber.emit(obs);
     }
   }
@@ -138,6 +140,23 @@ export class ClusterObserver {
     return observer;
   }
 
+  /**
+   * Keeps this namespace's observer (and its watches, once a run started them) until the returned
+   * function is called, also while no run is subscribed: the jobs of a burst with a ramp or a small
+   * concurrency come and go, and each gap would otherwise cost a new set of watches.
+   */
+  static hold(kube: Extract<ResolvedKubeconfig, { found: true }>, namespace: string): () => Promise<void> {
+    const observer = ClusterObserver.for(kube, namespace);
+    observer.holds += 1;
+    let released = false;
+    return () => {
+      if (released) return Promise.resolve();
+      released = true;
+      observer.holds -= 1;
+      return observer.stopWhenUnused();
+    };
+  }
+
   /** Observers with watches open in this process (for tests: two runs share one). */
   static openCount(): number {
     return ClusterObserver.open.size;
@@ -146,6 +165,8 @@ export class ClusterObserver {
   /** Requests and response bytes of this observer's watches since it started. */
   readonly meter: ApiMeter = newApiMeter();
   private readonly subscriptions = new Set<Subscription>();
+  /** Callers of `hold` that have not released it. */
+  private holds = 0;
   private readonly podsByUid = new Map<string, { json: string; snapshot: PodSnapshot }>();
   private readonly podUidByName = new Map<string, string>();
   private readonly eventKeys = new Set<string>();
@@ -180,7 +201,11 @@ export class ClusterObserver {
 
   async unsubscribe(sub: Subscription): Promise<void> {
     if (!this.subscriptions.delete(sub)) return;
-    if (this.subscriptions.size > 0) return;
+    await this.stopWhenUnused();
+  }
+
+  private async stopWhenUnused(): Promise<void> {
+    if (this.subscriptions.size > 0 || this.holds > 0) return;
     this.forget();
     this.stopper?.abort(new Error('no run watches this namespace any more'));
     await this.loops;

@@ -65,3 +65,6 @@ function text(s: string): string {
 function attr(s: string): string {
   return text(s).replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
+
+/** The escapes, for the other JUnit renderers (burstJunit.ts). */
+export { text as xmlText, attr as xmlAttr };
