@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suites need from the machine when it is missing: kubectl, the real client
-# that checks the simulated Kubernetes API. Debian's kubernetes-client provides it.
+# that checks the simulated Kubernetes API (Debian's kubernetes-client), RabbitMQ and Prometheus.
 set -euo pipefail
 
 # The real VS Code (code-server), Node 24 and Chromium for test/e2e; skips them (one line) when they
@@ -19,6 +19,17 @@ if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
   fi
 fi
 
+# A real Prometheus and promtool (test/helpers/prometheus.ts runs throwaway servers that scrape
+# `consumer-probe serve`; promtool checks the exposition and the alert rules). Outside CI, when it cannot
+# be installed, those tests skip and say why.
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+  if [ -n "${CI:-}" ] || { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }; then
+    need_apt+=(prometheus)
+  else
+    echo "note: prometheus is not installed; the Prometheus tests will be skipped" >&2
+  fi
+fi
+
 if [ ${#need_apt[@]} -eq 0 ]; then
   exit 0
 fi
@@ -30,3 +41,7 @@ echo "installing test tools: ${need_apt[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
 apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+# The tests run their own Prometheus servers; a packaged service that systemd started is not wanted.
+if [[ " ${need_apt[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1; then
+  systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi

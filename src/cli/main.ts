@@ -2,14 +2,17 @@
 // probe could not start — always with one line on stderr, never a stack trace.
 import { ProbeError, describeError } from '../probe/errors';
 import { probeOptions } from '../probe/options';
-import { PROFILES, profileByName } from '../sandbox/profiles';
+import { describeCapacity } from '../sandbox/capacityPlan';
+import { BURST_PROFILE, PROFILES, profileByName } from '../sandbox/profiles';
 import { probeOverridesForProfile } from '../sandbox/probeOptions';
 import { Sandbox } from '../sandbox/sandbox';
 import { USAGE, parseCommandLine, realBrokerFlags, type CliCommand } from './args';
+import { burstAndReport, burstOptions } from './burstCommand';
 import { checkOutputPaths } from './outputs';
 import { runAndReport, type CliIo } from './probeCommand';
 import { runOptions } from './runOptions';
 import { serveSandbox } from './sandboxCommand';
+import { serve } from './serveCommand';
 
 declare const CONSUMER_PROBE_VERSION: string | undefined;
 
@@ -22,7 +25,8 @@ function printable(raw: string): string {
 }
 
 async function demo(cmd: Extract<CliCommand, { command: 'demo' }>, io: CliIo): Promise<number> {
-  const name = cmd.scenario ?? 'healthy';
+  // A burst meets the sandbox's capacity model (shared GPUs, the backend's 30 windows) in the `burst` profile.
+  const name = cmd.scenario ?? (cmd.burst !== undefined ? BURST_PROFILE : 'healthy');
   const profile = profileByName(name);
   if (!profile) {
     throw new ProbeError('BAD_ARGUMENT', `unknown scenario "${name}" (one of: ${PROFILES.map((p) => p.name).join(', ')})`);
@@ -43,6 +47,11 @@ async function demo(cmd: Extract<CliCommand, { command: 'demo' }>, io: CliIo): P
       `Timeout ${profile.probe.timeoutMs / 1000} s, slow threshold ${profile.probe.slowThresholdMs / 1000} s (the sandbox runs on a compressed time scale)`,
       '',
     ];
+    if (cmd.burst !== undefined) {
+      const burst = { jobs: cmd.burst, ...(cmd.concurrency !== undefined ? { concurrency: cmd.concurrency } : {}), thresholds: [] };
+      const capacity = profile.name === BURST_PROFILE ? [`Capacity: ${describeCapacity(sandbox.capacity.options)}`] : [];
+      return await burstAndReport(options, burst, cmd, io, [...preface.slice(0, -1), ...capacity, '']);
+    }
     return await runAndReport(options, cmd, io, preface);
   } finally {
     await sandbox.stop();
@@ -66,6 +75,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       }
       case 'demo':
         return await demo(cmd, io);
+      case 'burst': {
+        checkOutputPaths(cmd);
+        return await burstAndReport(burstOptions(cmd, io.env), cmd, cmd, io);
+      }
+      case 'serve':
+        return await serve(cmd, io);
       case 'sandbox':
         return await serveSandbox(cmd.port, io, realBrokerFlags(cmd), { unrelatedPods: cmd.noisePods, unrelatedEvents: cmd.noiseEvents });
     }

@@ -1,12 +1,14 @@
 // Finds and loads the kubeconfig the way kubectl does: --kubeconfig, else KUBECONFIG (several paths,
-// merged by kubectl's rules: see kubeconfigMerge.ts), else ~/.kube/config. An explicit file that cannot be
-// read stops the probe (exit 2); an absent default only means the cluster cannot be observed.
+// merged by kubectl's rules: see kubeconfigMerge.ts), else ~/.kube/config, else — in a pod — the pod's
+// service account (inCluster.ts). An explicit file that cannot be read stops the probe (exit 2); an
+// absent default only means the cluster cannot be observed.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_NAMESPACE } from '../options';
 import { ProbeError, describeError } from '../errors';
+import { inClusterConfig } from './inCluster';
 import { attachUserAuth } from './kubeCredentials';
 import { KubeconfigFileError, mergeKubeconfigFiles } from './kubeconfigMerge';
 
@@ -19,7 +21,17 @@ export interface KubeconfigRequest {
 }
 
 export type ResolvedKubeconfig =
-  | { found: true; kc: KubeConfig; files: string[]; context: string; namespace: string; server: string }
+  | {
+      found: true;
+      kc: KubeConfig;
+      files: string[];
+      /** '' in a pod: kubectl there finds the same service account without a context. */
+      context: string;
+      namespace: string;
+      server: string;
+      /** Set when the credentials are the pod's service account (no kubeconfig files). */
+      serviceAccountDir?: string;
+    }
   | { found: false; reason: string; namespace: string };
 
 export function kubeconfigCandidates(req: KubeconfigRequest): { files: string[]; explicit: boolean; source: string } {
@@ -48,9 +60,28 @@ export function resolveKubeconfig(req: KubeconfigRequest): ResolvedKubeconfig {
   const { files, explicit, source } = kubeconfigCandidates(req);
   const present = explicit ? files : files.filter((f) => existsSync(f));
   if (present.length === 0) {
+    const noKubeconfig = `no kubeconfig found (${source}: ${files.join(delimiter)})`;
+    const inCluster = inClusterConfig(req.env ?? process.env, req.namespace);
+    if (inCluster?.found) {
+      if (req.context) {
+        throw new ProbeError(
+          'BAD_ARGUMENT',
+          `context "${req.context}" is not available: ${noKubeconfig}, and the pod's service account has no contexts`,
+        );
+      }
+      return {
+        found: true,
+        kc: inCluster.kc,
+        files: [],
+        context: '',
+        namespace: inCluster.namespace,
+        server: inCluster.server,
+        serviceAccountDir: inCluster.serviceAccountDir,
+      };
+    }
     return {
       found: false,
-      reason: `no kubeconfig found (${source}: ${files.join(delimiter)})`,
+      reason: inCluster ? `${noKubeconfig}, and ${inCluster.reason}` : noKubeconfig,
       namespace: req.namespace ?? DEFAULT_NAMESPACE,
     };
   }
