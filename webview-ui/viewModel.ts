@@ -13,8 +13,15 @@ import {
   windowNote,
   windowOf,
 } from '../src/probe/report/format';
-import type { ReportViewState, TrendPoint } from '../src/extension/report/protocol';
+import { suggestionParts, type ReportViewState, type SuggestionPart } from '../src/extension/report/protocol';
 import { podVisualState } from '../src/extension/tree/podVisualState';
+import { fixesFor, type FixAction } from './fixes';
+import { niceSpan, ticksFor } from './scale';
+import { trendView, type TrendView } from './trendView';
+
+export { fixesFor, type FixAction } from './fixes';
+export { ticksFor, trimSeconds } from './scale';
+export type { TrendView } from './trendView';
 
 export type Tone = 'ok' | 'warn' | 'error' | 'info' | 'muted';
 
@@ -54,15 +61,47 @@ export interface TimelineView {
   /** GET /metadata attempts folded into runs of one outcome, coloured by status. */
   attempts: Bar[];
   durations: { label: string; ms: number | null; text: string }[];
+  /** What each colour and mark on this chart means: only the ones it draws. */
+  legend: LegendEntry[];
+  /** Every marker and attempt run as rows, for the keyboard and screen readers (the chart is an image). */
+  details: DetailRow[];
+}
+
+export interface LegendEntry {
+  /** How it is drawn: a bar, a milestone diamond, a timing window, a metadata-attempt strip. */
+  mark: 'bar' | 'marker' | 'window' | 'attempt' | 'cross' | 'line' | 'triangle';
+  tone: Tone;
+  label: string;
+}
+
+export interface DetailRow {
+  lane: string;
+  what: string;
+  at: string;
+  /** When it may have happened, where that is wide; '' otherwise. */
+  window: string;
 }
 
 export interface BannerView {
   tone: Tone;
+  /** The severity in words: "Error", "Warning", "Healthy", "Inconclusive", "Running"… */
   badge: string;
+  /** The scenario id, as secondary text; null before a verdict. */
+  scenarioId: string | null;
   title: string;
   summary: string;
   evidence: string[];
-  suggestions: string[];
+  suggestions: SuggestionView[];
+  /** Buttons that open the fix for what went wrong (a setting, a picker). */
+  fixes: FixAction[];
+  /** What a screen reader should hear once when this verdict arrives; null while there is none. */
+  announcement: string | null;
+}
+
+export interface SuggestionView {
+  text: string;
+  /** Prose and kubectl commands, in order: each command gets Copy and Run in Terminal. */
+  parts: SuggestionPart[];
 }
 
 export interface PodRow {
@@ -72,7 +111,10 @@ export interface PodRow {
   state: string;
   restarts: string;
   node: string;
-  labels: string;
+  /** The job's labels that matter (job-name, app, controller-uid once, those the matcher used). */
+  labels: string[];
+  /** Every label, for "show all". */
+  allLabels: string[];
   matchedBy: string;
   firstSeen: string;
 }
@@ -84,6 +126,7 @@ export interface EventRow {
   object: string;
   message: string;
   tone: Tone;
+  warning: boolean;
 }
 
 export interface LogRow {
@@ -106,11 +149,6 @@ export interface LogGroup {
   /** What stands in for no lines: that nothing worth showing was logged; null when nothing could be read (the note says why). */
   empty: string | null;
   lines: LogRow[];
-}
-
-export interface TrendView {
-  points: { runId: string; ms: number | null; label: string; tone: Tone; current: boolean }[];
-  maxMs: number;
 }
 
 export interface ReportView {
@@ -138,52 +176,54 @@ export function reportView(state: ReportViewState): ReportView {
     noPods: report ? noPodsText(report) : 'No pod of the job was seen.',
     events: report ? report.events.map(eventRow) : [],
     logs: report ? logGroups(report) : [],
-    trend: trendView(state.trend, state.runId),
+    trend: trendView(state.trend, state.runId, state.slowThresholdMs ?? null),
     canExport: state.status === 'done' && !!report,
   };
 }
 
+const SEVERITY_WORD: Record<Severity, string> = { ok: 'Healthy', warning: 'Warning', error: 'Error', inconclusive: 'Inconclusive' };
+
 function banner(state: ReportViewState): BannerView {
-  const plain = (tone: Tone, badge: string, title: string, summary: string): BannerView => ({
+  const plain = (tone: Tone, badge: string, title: string, summary: string, announcement: string | null = null): BannerView => ({
     tone,
     badge,
+    scenarioId: null,
     title,
     summary,
     evidence: [],
     suggestions: [],
+    fixes: [],
+    announcement,
   });
   if (state.status === 'idle')
-    return plain('muted', 'no run', 'No probe run yet', 'Run "Consumer Probe: Run Probe in Sandbox" to try it without a cluster.');
-  if (state.status === 'failed') return plain('error', 'could not run', 'The probe could not run', state.error ?? 'unknown reason');
+    return plain('muted', 'No run', 'No probe run yet', 'Run "Consumer Probe: Run Probe in Sandbox" to try it without a cluster.');
+  if (state.status === 'failed') {
+    const why = state.error ?? 'unknown reason';
+    return plain('error', 'Could not run', 'The probe could not run', why, `The probe could not run: ${why}`);
+  }
   const r = state.report;
   if (state.status === 'running' || !r) {
     const where = r?.jobId ? `job ${r.jobId}` : 'waiting for POST /configure';
-    return plain('info', 'running', 'Probe running…', `${where} · ${formatSeconds(state.elapsedMs ?? 0)} so far`);
+    return plain('info', 'Running', 'Probe running…', `${where} · ${formatSeconds(state.elapsedMs ?? 0)} so far`);
   }
   const s = r.scenario;
   return {
     tone: SEVERITY_TONE[s.severity],
-    badge: `${s.id} · ${s.severity}`,
+    badge: SEVERITY_WORD[s.severity],
+    scenarioId: s.id,
     title: s.title,
     summary: s.summary,
     evidence: s.evidence,
-    suggestions: s.suggestions,
+    suggestions: s.suggestions.map((text) => ({ text, parts: suggestionParts(text) })),
+    fixes: fixesFor(s),
+    announcement: `${SEVERITY_WORD[s.severity]}: ${s.title}`,
   };
-}
-
-/** A tick step of 1, 2 or 5 × 10ⁿ ms giving at most ~8 ticks. */
-export function ticksFor(spanMs: number): number[] {
-  const rough = Math.max(spanMs, 1) / 8;
-  const base = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((m) => m * base).find((s) => s >= rough) ?? rough;
-  const ticks: number[] = [];
-  for (let t = 0; t <= spanMs + 1e-9; t += step) ticks.push(Math.round(t));
-  return ticks;
 }
 
 export function timelineView(report: Report, elapsedMs: number, running: boolean): TimelineView {
   const t = report.timings;
-  const end = Math.max(reportSpanMs(report), elapsedMs, t.configureMs ?? 0, 1);
+  // At least a second: a run that never got an answer (a closed port) still draws a sane axis.
+  const end = Math.max(reportSpanMs(report), Number.isFinite(elapsedMs) ? elapsedMs : 0, t.configureMs ?? 0, 1000);
   const spanMs = niceSpan(end);
   const lanes: Lane[] = [];
 
@@ -253,7 +293,60 @@ export function timelineView(report: Report, elapsedMs: number, running: boolean
   }
   lanes.push(consumer);
 
-  return { spanMs, ticks: ticksFor(spanMs), lanes, attempts: attemptBars(report, end), durations: durations(report) };
+  const attempts = attemptBars(report, end);
+  return {
+    spanMs,
+    ticks: ticksFor(spanMs),
+    lanes,
+    attempts,
+    durations: durations(report),
+    legend: timelineLegend(lanes, attempts),
+    details: timelineDetails(lanes, attempts),
+  };
+}
+
+const BAR_MEANING: Record<Tone, string> = {
+  ok: 'done, or ready',
+  info: 'in progress, or waiting',
+  warn: 'stalled: waiting longer than it should',
+  error: 'failed, or never happened',
+  muted: 'no verdict',
+};
+
+const ATTEMPT_MEANING: Record<Tone, string> = {
+  ok: 'GET /metadata answered 2xx (ready)',
+  warn: 'GET /metadata answered 404 (not ready yet)',
+  error: 'GET /metadata: no answer, or 5xx',
+  muted: 'GET /metadata: another status (e.g. 400 "Invalid job_id")',
+  info: 'GET /metadata',
+};
+
+const TONE_ORDER: Tone[] = ['ok', 'info', 'warn', 'error', 'muted'];
+
+/** One legend entry per kind of mark and tone the chart actually draws. */
+function timelineLegend(lanes: Lane[], attempts: Bar[]): LegendEntry[] {
+  const barTones = new Set(lanes.flatMap((l) => l.bars.map((b) => b.tone)));
+  const attemptTones = new Set(attempts.map((a) => a.tone));
+  const markers = lanes.flatMap((l) => l.markers);
+  return [
+    ...TONE_ORDER.filter((t) => barTones.has(t)).map((tone): LegendEntry => ({ mark: 'bar', tone, label: BAR_MEANING[tone] })),
+    ...(markers.length > 0 ? [{ mark: 'marker', tone: 'info', label: 'milestone (time in the table below)' } as LegendEntry] : []),
+    ...(markers.some((m) => m.window)
+      ? [{ mark: 'window', tone: 'muted', label: 'timing window: it happened somewhere in this span' } as LegendEntry]
+      : []),
+    ...TONE_ORDER.filter((t) => attemptTones.has(t)).map((tone): LegendEntry => ({ mark: 'attempt', tone, label: ATTEMPT_MEANING[tone] })),
+  ];
+}
+
+function timelineDetails(lanes: Lane[], attempts: Bar[]): DetailRow[] {
+  const rows: DetailRow[] = lanes.flatMap((lane) =>
+    lane.markers.map((m) => ({ lane: lane.label, what: m.label, at: formatSeconds(m.atMs), window: m.window?.note ?? '' })),
+  );
+  rows.sort((a, b) => parseFloat(a.at) - parseFloat(b.at));
+  for (const a of attempts) {
+    rows.push({ lane: 'metadata attempts', what: a.label, at: `${formatSeconds(a.fromMs)} – ${formatSeconds(a.toMs)}`, window: '' });
+  }
+  return rows;
 }
 
 function podLane(report: Report, primary: ReportPod | undefined, end: number, running: boolean): Lane {
@@ -314,11 +407,6 @@ function durations(report: Report): TimelineView['durations'] {
   return milestoneDurations(report.timings).map((d) => ({ label: d.label, ms: d.ms, text: formatSeconds(d.ms) }));
 }
 
-function niceSpan(ms: number): number {
-  const step = ticksFor(ms)[1] ?? ms;
-  return Math.ceil(ms / step) * step;
-}
-
 function podRows(report: Report): PodRow[] {
   const order = (p: ReportPod) => (p.role === 'primary' ? 0 : 1);
   return [...report.pods]
@@ -330,9 +418,8 @@ function podRows(report: Report): PodRow[] {
       state: podState(p.phase, p.ready, p.reason),
       restarts: String(p.restartCount),
       node: p.node ?? '—',
-      labels: Object.entries(p.labels)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', '),
+      labels: relevantLabels(p).map(([k, v]) => `${k}=${v}`),
+      allLabels: Object.entries(p.labels).map(([k, v]) => `${k}=${v}`),
       matchedBy: p.matchedBy.join(', '),
       firstSeen: formatSeconds(p.firstSeenMs),
     }));
@@ -346,7 +433,22 @@ function eventRow(e: Report['events'][number]): EventRow {
     object: e.object,
     message: e.message,
     tone: e.type === 'Warning' ? 'warn' : 'muted',
+    warning: e.type === 'Warning',
   };
+}
+
+/** Labels that tell which job a pod belongs to; `batch.kubernetes.io/…` copies of them are shown only when the short one is missing. */
+const JOB_LABELS = ['job-name', 'app', 'controller-uid'];
+
+/** The pod's labels that matter to the probe: the job's own and those the matcher used, each key once. */
+export function relevantLabels(pod: Pick<ReportPod, 'labels' | 'matchedBy'>): [string, string][] {
+  const used = new Set(pod.matchedBy.filter((m) => m.startsWith('label:')).map((m) => m.slice('label:'.length).split('=')[0]!));
+  const keep = (key: string): boolean => {
+    if (JOB_LABELS.includes(key) || used.has(key)) return true;
+    const short = key.startsWith('batch.kubernetes.io/') ? key.slice('batch.kubernetes.io/'.length) : null;
+    return short !== null && JOB_LABELS.includes(short) && !(short in pod.labels);
+  };
+  return Object.entries(pod.labels).filter(([k]) => keep(k));
 }
 
 function logRow(l: LogLine): LogRow {
@@ -397,19 +499,4 @@ export function logGroups(report: Report): LogGroup[] {
     }
   }
   return groups;
-}
-
-function trendView(points: readonly TrendPoint[], currentRunId: string | undefined): TrendView {
-  const recent = points.slice(-20);
-  const known = recent.map((p) => p.consumerReadyMs).filter((x): x is number => x !== null);
-  return {
-    maxMs: known.length ? Math.max(...known) : 0,
-    points: recent.map((p) => ({
-      runId: p.runId,
-      ms: p.consumerReadyMs,
-      label: `${p.jobId ?? 'no job id'} · ${p.scenarioId ?? '?'} · ${p.consumerReadyMs !== null ? formatSeconds(p.consumerReadyMs) : 'never ready'} · ${p.startedAt}`,
-      tone: p.consumerReadyMs === null ? 'error' : p.scenarioId === 'healthy' ? 'ok' : 'warn',
-      current: p.runId === currentRunId,
-    })),
-  };
 }

@@ -1,16 +1,21 @@
 // The command table. Each entry is a small function of the context; commands that need a run, a
 // pod or a report say so instead of doing nothing.
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import { userMessage } from '../probe/errors';
 import { renderJson } from '../probe/report/json';
 import { oneLine, podsNotObserved } from '../probe/report/format';
 import { renderMarkdown } from '../probe/report/markdown';
 import type { ProbeCtx } from './ctx';
+import { traceExport } from './exportTrace';
+import { registerPodActions } from './kube/podCommands';
 import { pickContext, pickNamespace } from './kubePickers';
 import { noBackendConfigured, noProbeRunning, noRunYet, showFailure } from './messages';
 import { podLogUri } from './podLogDocuments';
 import type { RunRecord } from './runRecord';
 import { clusterRunTarget, probeOptionsFromSettings } from './settings';
+import { exportBaseName } from './exportName';
+import { pickSandboxScenario } from './sandboxScenarios';
 
 /** What tree items, the status bar and the report page pass to commands. */
 interface RunRef {
@@ -32,9 +37,34 @@ function reportOf(ctx: ProbeCtx, arg: unknown): RunRecord | undefined {
   return run?.report ? run : undefined;
 }
 
-async function openDocument(content: string, language: string): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ content, language });
-  await vscode.window.showTextDocument(doc, { preview: false });
+/**
+ * An export opens as an untitled document that already has its file name, `<job>-<scenario>.md`, in
+ * the workspace folder: the tab says what it is, and Save writes it there without asking where.
+ */
+async function openExport(ctx: ProbeCtx, run: RunRecord, content: string, extension: string): Promise<void> {
+  const uri = await exportUri(ctx, exportBaseName(run), extension);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  const all = new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
+  await editor.edit((edit) => edit.replace(all, content));
+}
+
+async function exportUri(ctx: ProbeCtx, base: string, extension: string): Promise<vscode.Uri> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(homedir());
+  const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+  const exists = (file: vscode.Uri) =>
+    vscode.workspace.fs.stat(file).then(
+      () => true,
+      () => false,
+    );
+  // An open export of the same run is reused; a file already on disk gets a numbered sibling instead.
+  for (let n = 1; n < 100; n++) {
+    const file = vscode.Uri.joinPath(folder, n === 1 ? `${base}.${extension}` : `${base}-${n}.${extension}`);
+    const untitled = file.with({ scheme: 'untitled' });
+    if (open.has(untitled.toString()) || !(await exists(file))) return untitled;
+  }
+  ctx.log.warn(`export: ${base}.${extension} and 98 numbered siblings exist in ${folder.fsPath}`);
+  return vscode.Uri.joinPath(folder, `${base}.${extension}`).with({ scheme: 'untitled' });
 }
 
 /** A pod from the argument, else one picked from the latest run. */
@@ -72,8 +102,9 @@ export const COMMANDS: Record<string, Handler> = {
     });
   },
 
-  'consumerProbe.runSandbox': (ctx, arg) => {
-    const scenario = (arg as { scenario?: string } | undefined)?.scenario ?? ctx.config.sandboxScenario;
+  'consumerProbe.runSandbox': async (ctx, arg) => {
+    const scenario = (arg as { scenario?: string } | undefined)?.scenario ?? (await pickSandboxScenario(ctx));
+    if (!scenario) return undefined;
     return ctx.startRun(`Sandbox (${scenario})`, () => ctx.sandboxes.prepare(scenario, ctx.config.sandboxSettings));
   },
 
@@ -99,14 +130,24 @@ export const COMMANDS: Record<string, Handler> = {
     if (!ctx.openReport(runRef(arg).runId)) noRunYet();
   },
 
+  'consumerProbe.openReportToSide': (ctx, arg) => {
+    if (!ctx.pinReport(runRef(arg).runId)) noRunYet();
+  },
+
   'consumerProbe.exportMarkdown': async (ctx, arg) => {
     const run = reportOf(ctx, arg);
-    if (run?.report) await openDocument(renderMarkdown(run.report), 'markdown');
+    if (run?.report) await openExport(ctx, run, renderMarkdown(run.report), 'md');
   },
 
   'consumerProbe.exportJson': async (ctx, arg) => {
     const run = reportOf(ctx, arg);
-    if (run?.report) await openDocument(renderJson(run.report), 'json');
+    if (run?.report) await openExport(ctx, run, renderJson(run.report), 'json');
+  },
+
+  'consumerProbe.exportTrace': async (ctx, arg) => {
+    const run = reportOf(ctx, arg);
+    const trace = run?.report ? await traceExport(run.report, ctx.log, arg) : undefined;
+    if (run && trace) await openExport(ctx, run, trace.text, trace.extension);
   },
 
   'consumerProbe.showPodLogs': async (ctx, arg) => {
@@ -149,7 +190,16 @@ export const COMMANDS: Record<string, Handler> = {
   },
 
   'consumerProbe.clearHistory': async (ctx) => {
-    await ctx.clearHistory();
+    const removed = await ctx.clearHistory();
+    if (removed === 0) return void vscode.window.showInformationMessage('The history is already empty.');
+    // Not awaited: the command is done once the history is empty; the notification offers the way back.
+    void vscode.window
+      .showInformationMessage(`Cleared ${removed === 1 ? '1 run' : `${removed} runs`} from the history.`, 'Undo')
+      .then((choice) => (choice === 'Undo' ? ctx.undoClearHistory() : undefined));
+  },
+
+  'consumerProbe.undoClearHistory': async (ctx) => {
+    if (!(await ctx.undoClearHistory())) void vscode.window.showInformationMessage('There is no cleared history to put back.');
   },
 };
 
@@ -157,4 +207,5 @@ export function registerCommands(ctx: ProbeCtx): void {
   for (const [id, handler] of Object.entries(COMMANDS)) {
     ctx.ext.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => handler(ctx, ...args)));
   }
+  registerPodActions(ctx);
 }

@@ -7,7 +7,10 @@ import { kubeGetJson } from '../probe/kube/kubeHttp';
 
 export { contextChoices } from './kubeContexts';
 export { readPodLog } from './podLogs';
+export { podEvents, podYaml, readPod } from './kube/podReads';
 export { ProbeSession } from './probeSession';
+export { chromeTraceOf } from '../probe/trace/chromeTrace';
+export { otlpTraceOf } from '../probe/trace/otlpTrace';
 /** For dist/sandbox.js, whose real-broker mode uses amqplib: one copy, the engine's (see esbuild.js). */
 export * as amqplib from 'amqplib';
 

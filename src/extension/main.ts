@@ -16,6 +16,12 @@ export interface ConsumerProbeApi {
   readonly onDidEndRun: vscode.Event<RunRecord>;
   /** The embedded sandbox, once a sandbox run started it. */
   sandbox(): Sandbox | undefined;
+  /** The status bar's text, undefined while it is hidden. */
+  statusText(): string | undefined;
+  /** The report tabs open now: the run each shows, and whether it is pinned to it. */
+  reportPanels(): { runId: string | undefined; pinned: boolean }[];
+  /** The ids of the tree nodes selected now. */
+  treeSelection(): string[];
 }
 
 let ctx: ProbeCtx | undefined;
@@ -31,6 +37,9 @@ export function activate(context: vscode.ExtensionContext): ConsumerProbeApi {
       tree: c.tree,
       onDidEndRun: c.onDidEndRun,
       sandbox: () => c.sandbox,
+      statusText: () => c.statusText,
+      reportPanels: () => c.reportPanels,
+      treeSelection: () => c.treeSelection,
     };
   } catch (e) {
     void vscode.window.showErrorMessage(`Cannot activate Consumer Probe: ${userMessage(e)}`);

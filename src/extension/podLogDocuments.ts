@@ -3,7 +3,11 @@
 import * as vscode from 'vscode';
 import { describeError } from '../probe/errors';
 import { loadEngine } from './lazy';
-import type { RunRecord } from './runRecord';
+import type { RunRecord, RunTarget } from './runRecord';
+
+/** Said instead of a connection error when the sandbox that played a run is gone. */
+export const SANDBOX_GONE =
+  'The sandbox that ran this probe has stopped, so its pods and their logs are gone: run the scenario again for fresh logs.';
 
 export const POD_LOG_SCHEME = 'consumer-probe-log';
 export const LOG_TAIL_LINES = 500;
@@ -21,6 +25,10 @@ export class PodLogDocuments implements vscode.TextDocumentContentProvider {
   constructor(
     private readonly runById: (id: string) => RunRecord | undefined,
     private readonly onFailure: (reason: string) => void,
+    /** Whether the cluster the run watched can still be asked (false for a stopped sandbox's run). */
+    private readonly reachable: (target: RunTarget) => boolean,
+    /** A stopped sandbox's run: one sentence, with the way to fresh logs. */
+    private readonly onSandboxGone: (run: RunRecord) => void,
   ) {}
 
   async provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
@@ -29,6 +37,10 @@ export class PodLogDocuments implements vscode.TextDocumentContentProvider {
     const run = this.runById(new URLSearchParams(uri.query).get('run') ?? '');
     const header = `# logs of pod ${pod} (namespace ${namespace}), last ${LOG_TAIL_LINES} lines, read ${new Date().toISOString()}`;
     if (!run) return `${header}\n# this run is no longer in the history\n`;
+    if (!this.reachable(run.target)) {
+      this.onSandboxGone(run);
+      return `${header}\n# ${SANDBOX_GONE}\n`;
+    }
     const abort = new AbortController();
     const cancel = token.onCancellationRequested(() => abort.abort());
     try {

@@ -2,7 +2,7 @@
 // timeline while it runs (coalesced, so a 10-per-second metadata poll cannot flood the UI), the live
 // text for the log channel, and stop. No `vscode` here: the shell decides how to show it.
 import { randomUUID } from 'node:crypto';
-import { userMessage } from '../probe/errors';
+import { ProbeError, userMessage } from '../probe/errors';
 import type { Observation } from '../probe/model';
 import type { ProbeOptions } from '../probe/options';
 import { createLiveTextLog } from '../probe/report/liveText';
@@ -61,6 +61,7 @@ export class ProbeSession {
         signal: this.abort.signal,
         onObservation: (o: Observation) => {
           live(o);
+          this.noteAccess(o);
           this.scheduleRefresh(() => handle.snapshot());
         },
       });
@@ -68,8 +69,14 @@ export class ProbeSession {
       const report = await handle.report;
       return this.finish({ status: 'done', report });
     } catch (e) {
-      return this.finish({ status: 'failed', error: userMessage(e) });
+      return this.finish({ status: 'failed', error: userMessage(e), errorCode: ProbeError.is(e) ? e.code : undefined });
     }
+  }
+
+  /** A broker that refuses the credentials is worth a button (Set RabbitMQ Credentials) when the run ends. */
+  private noteAccess(o: Observation): void {
+    if (o.kind !== 'broker.access' || o.access.state !== 'unavailable') return;
+    if (/refused the credentials/.test(o.access.reason)) this.current = { ...this.current, brokerAuthRefused: o.access.reason };
   }
 
   private scheduleRefresh(snapshot: () => RunRecord['report']): void {

@@ -27,6 +27,10 @@ export interface RunRecord {
   elapsedMs: number;
   /** Why the probe could not run at all (`failed`), one sentence. */
   error?: string;
+  /** The ProbeError code of that failure (`KUBECONFIG_UNREADABLE`, …), to offer the fix. */
+  errorCode?: string;
+  /** The broker refused the probe's credentials (the reason, never the credentials): the queue went unwatched. */
+  brokerAuthRefused?: string;
 }
 
 /** How many finished runs are kept across reloads. */

@@ -15,9 +15,10 @@ export function progressMessage(run: RunRecord): string {
   return `job ${oneLine(r.jobId)} · ${pod} · ${meta}`;
 }
 
-/** `healthy · ready 2.900s`, `pod_pending`, `could not run`. */
+/** `healthy · ready 2.900s`, `pod_pending`, `stopped after 6.201s`, `could not run`. */
 export function resultLabel(run: RunRecord): string {
   if (run.status === 'failed' || !run.report) return 'could not run';
+  if (run.report.scenario.id === 'stopped') return `stopped after ${formatSeconds(run.elapsedMs)}`;
   const ready = run.report.timings.consumerReadyMs;
   return ready !== null ? `${run.report.scenario.id} · ready ${formatSeconds(ready)}` : run.report.scenario.id;
 }

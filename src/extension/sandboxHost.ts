@@ -59,6 +59,16 @@ export class SandboxHost {
     }
   }
 
+  /**
+   * Whether the run's pods can still be asked about: a sandbox run's cluster lives only as long as the
+   * sandbox that played it (a restart, e.g. after a settings change, starts a new cluster elsewhere).
+   */
+  serves(target: RunTarget): boolean {
+    if (target.kind !== 'sandbox') return true;
+    const sandbox = this.sandbox;
+    return !!sandbox && !!target.kubeconfig && [sandbox.kubeconfigPath, sandbox.forbiddenKubeconfigPath].includes(target.kubeconfig);
+  }
+
   async stop(): Promise<void> {
     const sandbox = this.sandbox;
     this.sandbox = undefined;

@@ -32,7 +32,8 @@ describe('report view-model', () => {
     const view = reportView(done(podPendingReport()));
     assert.equal(view.banner.tone, 'error');
     assert.equal(view.banner.title, 'Pod never started');
-    assert.equal(view.banner.badge, 'pod_pending · error');
+    assert.equal(view.banner.badge, 'Error', 'the severity in words');
+    assert.equal(view.banner.scenarioId, 'pod_pending', 'the scenario id beside it');
     assert.equal(view.banner.evidence.length, 2);
     assert.equal(view.banner.suggestions.length, 2);
     assert.equal(view.canExport, true);
@@ -155,7 +156,7 @@ describe('report view-model', () => {
 
   test('pods table rows keep cluster strings verbatim (the DOM layer makes them text)', () => {
     const view = reportView(done(hostileReport()));
-    assert.ok(view.pods[0]!.labels.includes(`evil=${HOSTILE_LABEL}`));
+    assert.ok(view.pods[0]!.allLabels.includes(`evil=${HOSTILE_LABEL}`));
     assert.equal(view.pods[0]!.state, 'Running (ready, Bad|Reason)');
   });
 
@@ -186,7 +187,8 @@ describe('report view-model', () => {
         ['c', 24_000, 'warn', false],
       ],
     );
-    assert.equal(view.trend.maxMs, 24_000);
+    assert.ok(view.trend.maxMs >= 24_000, 'the value axis covers the slowest run');
+    assert.equal(view.trend.ticks.at(-1)!.ms, view.trend.maxMs, 'and ends on a labelled tick');
   });
 });
 

@@ -31,7 +31,7 @@ describe('run tree model', () => {
     assert.equal(root!.description, 'healthy · ready 5.311s · 3 min ago');
     assert.deepEqual(root!.icon, { id: 'pass-filled', color: 'testing.iconPassed' });
     assert.equal(root!.contextValue, 'run.done');
-    assert.equal(root!.expanded, true, 'the newest run opens');
+    assert.equal(root!.expanded, false, 'a finished run starts folded: only the running one opens by itself');
   });
 
   test('children: primary pod first, then related pods, then the metadata endpoint and the queue', () => {
@@ -80,7 +80,8 @@ describe('run tree model', () => {
 
   test('a running run says so and opens; its children follow the live snapshot', () => {
     const [root] = buildRunTree([run({ status: 'running', elapsedMs: 2100 })], NOW);
-    assert.equal(root!.description, 'running · 2.100s · sandbox: healthy');
+    assert.equal(root!.description, 'running · 2 s · sandbox: healthy', 'whole seconds: the clock ticks once a second');
+    assert.equal(root!.expanded, true);
     assert.equal(root!.icon!.id, 'sync~spin');
     assert.equal(root!.contextValue, 'run.running');
     assert.ok(root!.children.some((c) => c.label === PRIMARY_POD));
@@ -108,6 +109,36 @@ describe('run tree model', () => {
     assert.equal(new Set(first).size, first.length, 'duplicate ids');
     assert.deepEqual(allIds(buildRunTree(runs, NOW + 60_000)), first);
     assert.equal(buildRunTree(runs, NOW)[1]!.expanded, false, 'older finished runs start folded');
+  });
+
+  test('a stopped run reads as stopped, after how long, with a stop icon', () => {
+    const report = healthyReport();
+    report.scenario = {
+      ...report.scenario,
+      id: 'stopped',
+      cause: 'stopped_by_user',
+      severity: 'inconclusive',
+      title: 'Stopped before a verdict',
+    };
+    report.timings.consumerReadyMs = null;
+    const [root] = buildRunTree([run({ report, elapsedMs: 6201 })], NOW);
+    assert.equal(root!.description, 'stopped · after 6.201s · 3 min ago');
+    assert.equal(root!.icon!.id, 'debug-stop');
+    assert.match(root!.accessibilityLabel, /^probe run, job \S+: stopped, after 6\.201s, 3 min ago$/);
+  });
+
+  test('accessibility labels say at least what is shown: the job id on runs, the endpoint on metadata', () => {
+    const [root] = buildRunTree([run()], NOW);
+    const all = (nodes: TreeNodeModel[]): TreeNodeModel[] => nodes.flatMap((n) => [n, ...all(n.children)]);
+    for (const node of all([root!])) {
+      assert.ok(node.accessibilityLabel.includes(node.label), `${node.id}: "${node.accessibilityLabel}" lacks "${node.label}"`);
+      for (const part of (node.description ?? '').split(' · ')) {
+        assert.ok(node.accessibilityLabel.includes(part), `${node.id}: "${node.accessibilityLabel}" lacks "${part}"`);
+      }
+    }
+    assert.equal(root!.accessibilityLabel, `probe run, job ${JOB_ID}: healthy, ready 5.311s, 3 min ago`);
+    const metadata = root!.children.find((n) => n.contextValue === 'metadata')!;
+    assert.equal(metadata.accessibilityLabel, `GET /metadata/${JOB_ID}: answered 200 at 5.311s, 51 attempts, last 200`);
   });
 
   test('cluster strings are flattened to one line in labels and descriptions', () => {

@@ -20,6 +20,8 @@ export interface TreeNodeModel {
   description?: string;
   tooltip?: string;
   icon?: TreeIcon;
+  /** What a screen reader says: at least the visible label and description. */
+  accessibilityLabel: string;
   /** Drives the context menus (`run.done`, `pod.primary`, …). */
   contextValue?: string;
   /** Initial expansion; leaves have no children. */
@@ -36,11 +38,22 @@ const SEVERITY_ICONS: Record<Severity, TreeIcon> = {
   inconclusive: { id: 'question', color: 'disabledForeground' },
 };
 
-export function buildRunTree(runs: readonly RunRecord[], nowMs: number): TreeNodeModel[] {
-  return runs.map((run, index) => runNode(run, nowMs, index === 0));
+/** A run the user stopped reads as stopped, not as one more unknown verdict. */
+const STOPPED_ICON: TreeIcon = { id: 'debug-stop', color: 'disabledForeground' };
+
+/** `7 s`: the running run's clock, in whole seconds so it changes once a second and no faster. */
+export function elapsedLabel(ms: number): string {
+  return `${Math.floor(Math.max(0, ms) / 1000)} s`;
 }
 
-function runNode(run: RunRecord, nowMs: number, newest: boolean): TreeNodeModel {
+/** Screen readers pause at commas; the eye reads the middle dots. */
+const spoken = (text: string) => text.replace(/ · /g, ', ');
+
+export function buildRunTree(runs: readonly RunRecord[], nowMs: number): TreeNodeModel[] {
+  return runs.map((run) => runNode(run, nowMs));
+}
+
+function runNode(run: RunRecord, nowMs: number): TreeNodeModel {
   const report = run.report;
   const when = relativeTime(Date.parse(run.startedAt), nowMs);
   const jobLabel = report?.jobId ? `job ${oneLine(report.jobId)}` : run.status === 'running' ? 'starting…' : 'no job id';
@@ -49,13 +62,17 @@ function runNode(run: RunRecord, nowMs: number, newest: boolean): TreeNodeModel 
   let icon: TreeIcon;
   let tooltip: string;
   if (run.status === 'running') {
-    description = `running · ${formatSeconds(run.elapsedMs)} · ${target}`;
+    description = `running · ${elapsedLabel(run.elapsedMs)} · ${target}`;
     icon = { id: 'sync~spin' };
     tooltip = `Probe running against ${target}`;
   } else if (run.status === 'failed' || !report) {
     description = `could not run · ${when}`;
     icon = { id: 'circle-slash', color: 'testing.iconFailed' };
     tooltip = run.error ?? 'The probe could not run.';
+  } else if (report.scenario.id === 'stopped') {
+    description = `stopped · after ${formatSeconds(run.elapsedMs)} · ${when}`;
+    icon = STOPPED_ICON;
+    tooltip = `${report.scenario.title}\n${report.scenario.summary}\n${target}`;
   } else {
     const ready = report.timings.consumerReadyMs;
     description = [report.scenario.id, ready !== null ? `ready ${formatSeconds(ready)}` : 'never ready', when].join(' · ');
@@ -67,9 +84,11 @@ function runNode(run: RunRecord, nowMs: number, newest: boolean): TreeNodeModel 
     label: jobLabel,
     description,
     tooltip,
+    accessibilityLabel: `${run.status === 'running' && !report?.jobId ? 'probe run starting' : `probe run, ${jobLabel}`}: ${spoken(description)}`,
     icon,
     contextValue: run.status === 'running' ? 'run.running' : 'run.done',
-    expanded: run.status === 'failed' ? undefined : newest || run.status === 'running',
+    // Only the running run opens by itself; the host expands the one the user selects.
+    expanded: run.status === 'failed' ? undefined : run.status === 'running',
     children: report ? reportChildren(run.id, report) : [],
     runId: run.id,
   };
@@ -104,6 +123,7 @@ function podNode(runId: string, pod: ReportPod): TreeNodeModel {
     label,
     description,
     tooltip: `${label}: ${description}`,
+    accessibilityLabel: `${pod.name} ${label}: ${description}`,
     children,
     expanded: children.length ? false : undefined,
     runId,
@@ -120,6 +140,7 @@ function podNode(runId: string, pod: ReportPod): TreeNodeModel {
     id,
     label: oneLine(pod.name),
     description: podDescription(pod),
+    accessibilityLabel: `${pod.role === 'primary' ? 'pod' : 'related pod'} ${oneLine(pod.name)}: ${spoken(podDescription(pod))}`,
     tooltip: [
       `${pod.name} (${pod.role})`,
       `namespace ${pod.namespace}`,
@@ -143,15 +164,22 @@ function metadataNode(runId: string, report: Report): TreeNodeModel {
   const ready = report.timings.consumerReadyMs !== null;
   const id = `run:${runId}/metadata`;
   const runs = foldAttempts(attempts);
+  const label = `GET /metadata/${oneLine(report.jobId ?? '')}`;
+  const description = `${counted(attempts.length, 'attempt')}${last ? ` · last ${oneLine(describeOutcome(last.status, last.error))}` : ''}`;
+  const outcome = ready ? `answered 200 at ${formatSeconds(report.timings.consumerReadyMs)}` : 'never answered 200';
   return {
     id,
-    label: `GET /metadata/${oneLine(report.jobId ?? '')}`,
-    description: `${counted(attempts.length, 'attempt')}${last ? ` · last ${oneLine(describeOutcome(last.status, last.error))}` : ''}`,
-    tooltip: ready ? `answered 200 at ${formatSeconds(report.timings.consumerReadyMs)}` : 'never answered 200',
+    label,
+    description,
+    tooltip: outcome,
+    accessibilityLabel: `${label}: ${outcome}, ${spoken(description)}`,
     icon: ready ? { id: 'pass', color: 'testing.iconPassed' } : { id: 'debug-disconnect', color: 'list.warningForeground' },
     contextValue: 'metadata',
     expanded: runs.length ? false : undefined,
-    children: runs.map((r, i) => ({ id: `${id}/${i}`, label: oneLine(formatRun(r)), children: [], runId })),
+    children: runs.map((r, i) => {
+      const text = oneLine(formatRun(r));
+      return { id: `${id}/${i}`, label: text, accessibilityLabel: `${label} answered ${text}`, children: [], runId };
+    }),
     runId,
   };
 }
@@ -160,21 +188,32 @@ function queueNode(runId: string, report: Report): TreeNodeModel {
   const q = report.queue!;
   const count = (n: number | null, what: string) => (n === null ? `${what}s unknown` : counted(n, what));
   const id = `run:${runId}/queue`;
-  const consumers = (report.logs?.queue?.consumers ?? []).map((c, i) => ({
-    id: `${id}/consumer:${i}`,
-    label: oneLine(c.tag),
-    description: [c.peer ? `from ${c.peer}` : '', c.user ? `user ${c.user}` : '', c.prefetch !== null ? `prefetch ${c.prefetch}` : '']
+  const consumers = (report.logs?.queue?.consumers ?? []).map((c, i) => {
+    const description = [
+      c.peer ? `from ${c.peer}` : '',
+      c.user ? `user ${c.user}` : '',
+      c.prefetch !== null ? `prefetch ${c.prefetch}` : '',
+    ]
       .filter(Boolean)
       .map((x) => oneLine(x))
-      .join(' · '),
-    icon: { id: 'person' },
-    children: [],
-    runId,
-  }));
+      .join(' · ');
+    return {
+      id: `${id}/consumer:${i}`,
+      label: oneLine(c.tag),
+      description,
+      accessibilityLabel: `consumer ${oneLine(c.tag)}${description ? `: ${spoken(description)}` : ''}`,
+      icon: { id: 'person' },
+      children: [],
+      runId,
+    };
+  });
+  const label = `queue ${oneLine(q.name)}`;
+  const description = `${count(q.consumers, 'consumer')} · ${count(q.messages, 'message')}`;
   return {
     id,
-    label: `queue ${oneLine(q.name)}`,
-    description: `${count(q.consumers, 'consumer')} · ${count(q.messages, 'message')}`,
+    label,
+    description,
+    accessibilityLabel: `${label}: ${spoken(description)}`,
     tooltip: `first seen ${formatSeconds(q.firstSeenMs)} · source: ${oneLine(q.source)}`,
     icon: { id: 'inbox', color: q.consumers ? 'testing.iconPassed' : 'list.warningForeground' },
     contextValue: 'queue',

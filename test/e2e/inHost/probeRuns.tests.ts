@@ -104,17 +104,24 @@ test('Stop Probe cancels a run: the verdict is inconclusive and no watch stays o
   assert.equal(final.status, 'done');
   assert.equal(final.report?.scenario.severity, 'inconclusive', final.report?.scenario.summary);
   assert.equal(probe.isRunning(), false);
+  // A stopped run reads as stopped, in the tree and in the status bar.
+  const root = runNode(probe, final.id);
+  assert.ok(root);
+  assert.match(String(probe.tree.getTreeItem(root).description), /^stopped · after \d+\.\d{3}s · /);
+  assert.equal((probe.tree.getTreeItem(root).iconPath as vscode.ThemeIcon).id, 'debug-stop');
+  assert.match(probe.statusText() ?? '', /^\$\(debug-stop\) stopped after \d+\.\d{3}s$/);
   await eventually(() => server.openWatches === 0, 'the watches to close');
 });
 
 test('Open Report, Export as Markdown and as JSON work on the finished run', async () => {
   assert.ok(healthy?.report, 'needs the healthy run');
   await vscode.commands.executeCommand('consumerProbe.openReport', healthy.id);
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-  assert.ok(
-    tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Consumer Probe Report'),
-    'the report tab is open',
-  );
+  // The tab's title follows the run it shows (VS Code passes a new title on to the tab a moment later).
+  const reportTab = () =>
+    vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .some((t) => t.input instanceof vscode.TabInputWebview && t.label === `job ${healthy!.report!.jobId} · healthy`);
+  await eventually(reportTab, 'the report tab, titled by its run');
 
   await vscode.commands.executeCommand('consumerProbe.exportMarkdown', healthy.id);
   const md = vscode.window.activeTextEditor?.document;

@@ -3,6 +3,9 @@
 // `test()` when imported; add new ones to the imports below.
 import './activation.tests';
 import './probeRuns.tests';
+import './hostUx.tests';
+import './podActions.tests';
+import './exportTrace.tests';
 import { runTests } from './runner';
 
 export async function run(): Promise<void> {

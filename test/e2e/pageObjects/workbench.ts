@@ -68,6 +68,36 @@ export class Workbench {
     await this.quickInput.waitFor({ state: 'hidden', timeout: timeoutMs });
   }
 
+  /**
+   * The titles the palette offers for `text` once its list settles (two equal reads in a row) and holds
+   * `mustInclude` if given, then closes it. For checking what is hidden as much as what is there.
+   */
+  async paletteOffers(text: string, mustInclude?: string, timeoutMs = 20_000): Promise<string[]> {
+    const input = this.quickInput.locator('input.input');
+    if (!(await input.isVisible())) await this.page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: timeoutMs });
+    const labels = () => this.quickInput.locator('.monaco-list-row .label-name').allInnerTexts();
+    let last = '';
+    const offered = await waitFor(
+      async () => {
+        // Typed again each time: the palette lists the commands known when the text was typed.
+        if (mustInclude) {
+          await input.fill('>');
+          await input.fill(`>${text}`);
+        } else if ((await input.inputValue()) !== `>${text}`) await input.fill(`>${text}`);
+        const now = JSON.stringify(await labels());
+        const settled = now === last;
+        last = now;
+        const list = JSON.parse(now) as string[];
+        return settled && (!mustInclude || list.includes(mustInclude)) && list;
+      },
+      { what: `the palette's list for "${text}" to settle`, timeoutMs, intervalMs: 300 },
+    );
+    await this.page.keyboard.press('Escape');
+    await this.quickInput.waitFor({ state: 'hidden', timeout: timeoutMs });
+    return offered;
+  }
+
   /** Saves `test-results/screenshots/NAME` (NAME ends in .png) and returns its path. */
   async screenshot(name: string): Promise<string> {
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -79,5 +109,44 @@ export class Workbench {
   /** Texts of the notification toasts currently shown (for failure messages). */
   async notifications(): Promise<string[]> {
     return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
+  }
+
+  /** The notification toast whose message contains `text`, once it shows. */
+  async notification(text: string | RegExp, timeoutMs = 30_000): Promise<Locator> {
+    const toast = this.page
+      .locator('.notifications-toasts .notification-list-item')
+      .filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) })
+      .first();
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs }).catch(async (error: Error) => {
+      throw new Error(`no notification matching ${String(text)} (shown: ${JSON.stringify(await this.notifications())}): ${error.message}`);
+    });
+    return toast;
+  }
+
+  /** The titles of the editor tabs now open. */
+  async tabTitles(): Promise<string[]> {
+    return this.page
+      .locator('.part.editor .tabs-container .tab .label-name')
+      .allInnerTexts()
+      .catch(() => []);
+  }
+
+  /** The texts of the status bar's entries. */
+  async statusBarTexts(): Promise<string[]> {
+    return this.page
+      .locator('.part.statusbar .statusbar-item')
+      .allInnerTexts()
+      .catch(() => []);
+  }
+
+  /** What the Settings editor's search box holds, or null while no Settings editor is shown. */
+  async settingsSearch(): Promise<string | null> {
+    const editor = this.page.locator('.part.editor .settings-editor');
+    if (!(await editor.isVisible().catch(() => false))) return null;
+    return editor
+      .locator('.search-container .view-lines')
+      .first()
+      .innerText()
+      .catch(() => null);
   }
 }
