@@ -11,18 +11,9 @@ import type { Report } from '../../src/probe/model';
 import { healthyReport } from '../fixtures/reports';
 import { runCli } from '../helpers/runCli';
 import { makeTempDir } from '../helpers/tmp';
+import { CONTRACT_STAGES } from '../fixtures/stageNames';
 
-const STAGES = [
-  'configure',
-  'job_created',
-  'pod_created',
-  'pod_scheduled',
-  'pod_running',
-  'pod_ready',
-  'queue_created',
-  'consumer_attached',
-  'consumer_ready',
-];
+const STAGES = CONTRACT_STAGES;
 
 test('demo --trace F --chrome-trace G: both written, one trace, every stage at the report’s own time', async (t) => {
   const dir = makeTempDir(t, 'cp-trace-');

@@ -3,9 +3,9 @@
 // second. Teardown kills its process group and removes the directory. Also `promtool check metrics`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './freePort';
 import type { CleanupScope } from './tmp';
 import { waitFor } from './waitFor';
 
@@ -24,18 +24,6 @@ export function prometheusSkip(): string | false {
   const reason = prometheusUnavailable();
   if (reason === null || process.env.CI) return false;
   return `real Prometheus not available: ${reason}`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface PromSample {

@@ -3,9 +3,9 @@
 // Teardown kills the whole process group, then epmd by PID, then removes the directories.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './freePort';
 import type { CleanupScope } from './tmp';
 
 export const RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
@@ -69,18 +69,6 @@ export function rabbitmqSkip(): string | false {
   const reason = rabbitmqUnavailable();
   if (reason === null || process.env.CI) return false;
   return `real RabbitMQ not available: ${reason}`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function distinctFreePorts(n: number): Promise<number[]> {

@@ -7,6 +7,7 @@ import { ProbeError } from '../../src/probe/errors';
 import { SCENARIO_IDS, TIMING_KEYS } from '../../src/probe/model';
 import { PROBE_ERROR_REASONS, STAGE_BUCKETS_SECONDS, ServeMetrics, probeErrorReason } from '../../src/serve/serveMetrics';
 import { healthyReport, podPendingReport } from '../fixtures/reports';
+import { CONTRACT_STAGES } from '../fixtures/stageNames';
 
 /** `name{labels} value` lines as a map from `name{labels}` to the number. */
 async function samples(metrics: ServeMetrics): Promise<Map<string, number>> {
@@ -23,17 +24,7 @@ async function samples(metrics: ServeMetrics): Promise<Map<string, number>> {
 const STAGES = TIMING_KEYS.map(stageName);
 
 test('the stage label values are the snake-case stage names of burst', () => {
-  assert.deepEqual(STAGES, [
-    'configure',
-    'job_created',
-    'pod_created',
-    'pod_scheduled',
-    'pod_running',
-    'pod_ready',
-    'queue_created',
-    'consumer_attached',
-    'consumer_ready',
-  ]);
+  assert.deepEqual(STAGES, CONTRACT_STAGES);
 });
 
 test('a fresh process exposes every contract metric, each label set at zero', async () => {

@@ -19,18 +19,9 @@ import { chromeTraceOf, type TraceEvent } from '../../src/probe/trace/chromeTrac
 import { otlpTraceOf, traceSpansOf } from '../../src/probe/trace/otlpTrace';
 import type { TracedRun } from '../../src/probe/trace/runSpans';
 import { CLEANUP_POD, JOB_ID, PRIMARY_POD, configureFailedReport, healthyReport, podPendingReport } from '../fixtures/reports';
+import { CONTRACT_STAGES } from '../fixtures/stageNames';
 
-const STAGES = [
-  'configure',
-  'job_created',
-  'pod_created',
-  'pod_scheduled',
-  'pod_running',
-  'pod_ready',
-  'queue_created',
-  'consumer_attached',
-  'consumer_ready',
-];
+const STAGES = CONTRACT_STAGES;
 
 // ---- Decoding with the OpenTelemetry packages -------------------------------------------------------
 

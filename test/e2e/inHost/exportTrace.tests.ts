@@ -5,18 +5,9 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../../src/extension/runRecord';
 import { test } from './runner';
+import { CONTRACT_STAGES } from '../../fixtures/stageNames';
 
-const STAGES = [
-  'configure',
-  'job_created',
-  'pod_created',
-  'pod_scheduled',
-  'pod_running',
-  'pod_ready',
-  'queue_created',
-  'consumer_attached',
-  'consumer_ready',
-];
+const STAGES = CONTRACT_STAGES;
 
 test('Export Report as Trace opens OTLP JSON and a Chrome trace, named after the run', async () => {
   const run = await vscode.commands.executeCommand<RunRecord>('consumerProbe.runSandbox', { scenario: 'healthy' });
